@@ -1,0 +1,179 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstrtcbotcommon.h"
+#include "gstrtcbotjson.h"
+
+static GstStaticCaps json_caps = GST_STATIC_CAPS (GST_RTCBOT_JSON_CAPS);
+static GstStaticCaps text_caps = GST_STATIC_CAPS (GST_RTCBOT_TEXT_CAPS);
+static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
+
+/* transfer full */
+GstCaps *
+gst_rtcbot_json_caps (void)
+{
+  return gst_static_caps_get (&json_caps);
+}
+
+GstCaps *
+gst_rtcbot_text_caps (void)
+{
+  return gst_static_caps_get (&text_caps);
+}
+
+GstCaps *
+gst_rtcbot_bytes_caps (void)
+{
+  return gst_static_caps_get (&bytes_caps);
+}
+
+/* One message of UTF-8 text, without the terminating NUL. */
+GstBuffer *
+gst_rtcbot_buffer_new_text (const gchar * text, GError ** error)
+{
+  gsize len;
+  const gchar *end;
+
+  if (text == NULL) {
+    g_set_error_literal (error, G_CONVERT_ERROR, G_CONVERT_ERROR_FAILED,
+        "the string is NULL");
+    return NULL;
+  }
+  len = strlen (text);
+  if (!g_utf8_validate_len (text, len, &end)) {
+    g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
+        "the string is not valid UTF-8 (invalid byte at offset %"
+        G_GSIZE_FORMAT ")", (gsize) (end - text));
+    return NULL;
+  }
+  return gst_buffer_new_memdup (text, len);
+}
+
+GstBuffer *
+gst_rtcbot_buffer_new_json (const gchar * json, GError ** error)
+{
+  if (json == NULL) {
+    g_set_error_literal (error, GST_RTCBOT_JSON_ERROR,
+        GST_RTCBOT_JSON_ERROR_INVALID, "the JSON string is NULL");
+    return NULL;
+  }
+  if (!gst_rtcbot_json_validate (json, strlen (json), error))
+    return NULL;
+  return gst_buffer_new_memdup (json, strlen (json));
+}
+
+/* Returns a sample like @sample (transfer full) whose buffer is flagged
+ * DISCONT; the buffer's memory stays shared. */
+GstSample *
+gst_rtcbot_sample_mark_discont (GstSample * sample)
+{
+  GstBuffer *buffer = gst_buffer_copy (gst_sample_get_buffer (sample));
+  const GstStructure *info = gst_sample_get_info (sample);
+  GstSample *marked;
+
+  GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+  marked = gst_sample_new (buffer, gst_sample_get_caps (sample),
+      gst_sample_get_segment (sample), info ? gst_structure_copy (info) : NULL);
+  gst_buffer_unref (buffer);
+  gst_sample_unref (sample);
+  return marked;
+}
+
+static void
+post_ready (GstElement * element, gboolean ready)
+{
+  gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT_CAST (element),
+          gst_structure_new ("rtcbot-ready", "ready", G_TYPE_BOOLEAN, ready,
+              NULL)));
+}
+
+/* Changes `ready`, then notifies and posts `rtcbot-ready` outside the lock. */
+void
+gst_rtcbot_lifecycle_set_ready (GstElement * element,
+    GstRtcbotLifecycle * lifecycle, GParamSpec * ready_pspec, gboolean ready)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (element);
+  ready = ready && !lifecycle->closed;
+  changed = lifecycle->ready != ready;
+  lifecycle->ready = ready;
+  GST_OBJECT_UNLOCK (element);
+
+  if (!changed)
+    return;
+  g_object_notify_by_pspec (G_OBJECT (element), ready_pspec);
+  post_ready (element, ready);
+}
+
+/* Marks the element closed once. Returns FALSE when it already was, so
+ * callers can make close idempotent. */
+gboolean
+gst_rtcbot_lifecycle_close (GstElement * element,
+    GstRtcbotLifecycle * lifecycle, GParamSpec * ready_pspec,
+    GParamSpec * closed_pspec, const gchar * reason)
+{
+  gboolean was_ready;
+
+  GST_OBJECT_LOCK (element);
+  if (lifecycle->closed) {
+    GST_OBJECT_UNLOCK (element);
+    return FALSE;
+  }
+  lifecycle->closed = TRUE;
+  was_ready = lifecycle->ready;
+  lifecycle->ready = FALSE;
+  GST_OBJECT_UNLOCK (element);
+
+  GST_INFO_OBJECT (element, "closed: %s", reason);
+  if (was_ready) {
+    g_object_notify_by_pspec (G_OBJECT (element), ready_pspec);
+    post_ready (element, FALSE);
+  }
+  g_object_notify_by_pspec (G_OBJECT (element), closed_pspec);
+  gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT_CAST (element),
+          gst_structure_new ("rtcbot-closed", "reason", G_TYPE_STRING, reason,
+              NULL)));
+  return TRUE;
+}
+
+/* A closed element that is taken back to READY may run again. */
+void
+gst_rtcbot_lifecycle_reopen (GstElement * element,
+    GstRtcbotLifecycle * lifecycle, GParamSpec * closed_pspec)
+{
+  gboolean was_closed;
+
+  GST_OBJECT_LOCK (element);
+  was_closed = lifecycle->closed;
+  lifecycle->closed = FALSE;
+  GST_OBJECT_UNLOCK (element);
+
+  if (was_closed)
+    g_object_notify_by_pspec (G_OBJECT (element), closed_pspec);
+}

@@ -1,0 +1,416 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstrtcbotqueue.h"
+
+/* Overflow warnings are posted at most this often per queue. */
+#define WARN_INTERVAL_US G_USEC_PER_SEC
+
+struct _GstRtcbotQueue
+{
+  GMutex lock;                  /* protects every field below */
+  GCond item_cond;              /* signalled when items arrive */
+  GCond space_cond;             /* signalled when a full queue drains */
+
+  GstQueueArray *items;         /* GstMiniObject *, oldest first */
+  guint level;                  /* items that are not events */
+  GstRtcbotPolicy policy;
+  guint max_buffers;
+  guint64 dropped;
+  gint64 last_warn_us;
+  gboolean discont;             /* a message was dropped since the last pop */
+  gboolean flushing;
+  guint epoch;                  /* bumped to interrupt blocked pushes */
+  guint consumers_waiting;      /* wake only consumers that sleep */
+  guint producers_waiting;
+};
+
+static void
+gst_rtcbot_queue_free (gpointer data)
+{
+  GstRtcbotQueue *queue = data;
+
+  gst_rtcbot_queue_array_clear (queue->items);
+  gst_queue_array_free (queue->items);
+  g_cond_clear (&queue->space_cond);
+  g_cond_clear (&queue->item_cond);
+  g_mutex_clear (&queue->lock);
+}
+
+GstRtcbotQueue *
+gst_rtcbot_queue_new (GstRtcbotPolicy policy, guint max_buffers)
+{
+  GstRtcbotQueue *queue = g_atomic_rc_box_new0 (GstRtcbotQueue);
+
+  g_mutex_init (&queue->lock);
+  g_cond_init (&queue->item_cond);
+  g_cond_init (&queue->space_cond);
+  queue->items = gst_queue_array_new (16);
+  queue->policy = policy;
+  queue->max_buffers = max_buffers;
+  return queue;
+}
+
+GstRtcbotQueue *
+gst_rtcbot_queue_ref (GstRtcbotQueue * queue)
+{
+  return g_atomic_rc_box_acquire (queue);
+}
+
+void
+gst_rtcbot_queue_unref (GstRtcbotQueue * queue)
+{
+  g_atomic_rc_box_release_full (queue, gst_rtcbot_queue_free);
+}
+
+void
+gst_rtcbot_queue_array_clear (GstQueueArray * items)
+{
+  GstMiniObject *item;
+
+  while ((item = gst_queue_array_pop_head (items)))
+    gst_mini_object_unref (item);
+}
+
+void
+gst_rtcbot_queue_configure (GstRtcbotQueue * queue, GstRtcbotPolicy policy,
+    guint max_buffers)
+{
+  g_mutex_lock (&queue->lock);
+  queue->policy = policy;
+  queue->max_buffers = max_buffers;
+  /* a looser limit may let a blocked producer go on */
+  g_cond_broadcast (&queue->space_cond);
+  g_mutex_unlock (&queue->lock);
+}
+
+#define DEFINE_GETTER(type, field)                             \
+type                                                           \
+gst_rtcbot_queue_get_##field (GstRtcbotQueue * queue)          \
+{                                                              \
+  type ret;                                                    \
+  g_mutex_lock (&queue->lock);                                 \
+  ret = queue->field;                                          \
+  g_mutex_unlock (&queue->lock);                               \
+  return ret;                                                  \
+}
+
+DEFINE_GETTER (GstRtcbotPolicy, policy);
+DEFINE_GETTER (guint, max_buffers);
+DEFINE_GETTER (guint64, dropped);
+DEFINE_GETTER (guint, level);
+
+#undef DEFINE_GETTER
+
+static inline gboolean
+is_message (GstMiniObject * item)
+{
+  return !GST_IS_EVENT (item);
+}
+
+/* Drops the oldest message, keeping the events around it in order. */
+static void
+drop_oldest_message (GstRtcbotQueue * queue)
+{
+  guint i, len = gst_queue_array_get_length (queue->items);
+
+  for (i = 0; i < len; i++) {
+    GstMiniObject *item = gst_queue_array_peek_nth (queue->items, i);
+
+    if (is_message (item)) {
+      gst_queue_array_drop_element (queue->items, i);
+      gst_mini_object_unref (item);
+      queue->level--;
+      queue->dropped++;
+      queue->discont = TRUE;
+      return;
+    }
+  }
+}
+
+static void
+report_drops (GstRtcbotQueue * queue, guint64 dropped_before,
+    GstRtcbotQueueDrops * drops)
+{
+  gint64 now;
+
+  drops->dropped = queue->dropped - dropped_before;
+  drops->dropped_total = queue->dropped;
+  drops->warn = FALSE;
+  if (drops->dropped == 0 || queue->policy != GST_RTCBOT_POLICY_FIFO)
+    return;
+  now = g_get_monotonic_time ();
+  if (queue->last_warn_us == 0 || now - queue->last_warn_us >= WARN_INTERVAL_US) {
+    queue->last_warn_us = now;
+    drops->warn = TRUE;
+  }
+}
+
+/* Waits while a `block` queue is full. Returns FALSE when the wait was
+ * interrupted by flushing or gst_rtcbot_queue_interrupt(). */
+static gboolean
+wait_for_room (GstRtcbotQueue * queue)
+{
+  guint epoch = queue->epoch;
+
+  while (queue->policy == GST_RTCBOT_POLICY_BLOCK && queue->max_buffers > 0
+      && queue->level >= queue->max_buffers && !queue->flushing
+      && queue->epoch == epoch) {
+    queue->producers_waiting++;
+    g_cond_wait (&queue->space_cond, &queue->lock);
+    queue->producers_waiting--;
+  }
+  return !queue->flushing && queue->epoch == epoch;
+}
+
+/* Makes room for one more message according to the policy. */
+static void
+apply_policy (GstRtcbotQueue * queue)
+{
+  switch (queue->policy) {
+    case GST_RTCBOT_POLICY_FIFO:
+      while (queue->max_buffers > 0 && queue->level >= queue->max_buffers)
+        drop_oldest_message (queue);
+      break;
+    case GST_RTCBOT_POLICY_LATEST:
+      /* only the newest message matters, so a gap is no discontinuity */
+      while (queue->level > 0)
+        drop_oldest_message (queue);
+      queue->discont = FALSE;
+      break;
+    case GST_RTCBOT_POLICY_BLOCK:
+      break;
+  }
+}
+
+/**
+ * gst_rtcbot_queue_push:
+ * @queue: the queue
+ * @events: (array length=n_events) (transfer none) (nullable): serialized
+ *   events to queue right before @item
+ * @n_events: number of @events
+ * @item: (transfer full) (nullable): a buffer or sample
+ * @drops: (out caller-allocates) (optional): what the policy dropped
+ *
+ * Applies the queue's policy and appends @events and @item in one step, so
+ * nothing pushed from another thread slips between them. A `block` queue
+ * waits here while full, until a consumer makes room, the queue flushes or
+ * gst_rtcbot_queue_interrupt() is called.
+ *
+ * Returns: GST_FLOW_OK when everything was queued or @item was dropped by
+ * the policy or an interrupt, GST_FLOW_FLUSHING when the queue is flushing
+ * and nothing was queued.
+ */
+GstFlowReturn
+gst_rtcbot_queue_push (GstRtcbotQueue * queue, GstEvent ** events,
+    guint n_events, GstMiniObject * item, GstRtcbotQueueDrops * drops)
+{
+  guint64 dropped_before;
+  guint i;
+
+  g_mutex_lock (&queue->lock);
+  dropped_before = queue->dropped;
+  if (item && !wait_for_room (queue))
+    goto not_queued;
+  if (G_UNLIKELY (queue->flushing))
+    goto not_queued;
+
+  for (i = 0; i < n_events; i++)
+    gst_queue_array_push_tail (queue->items, gst_event_ref (events[i]));
+  if (item) {
+    apply_policy (queue);
+    gst_queue_array_push_tail (queue->items, item);
+    queue->level++;
+  }
+  if (queue->consumers_waiting)
+    g_cond_broadcast (&queue->item_cond);
+  if (drops)
+    report_drops (queue, dropped_before, drops);
+  g_mutex_unlock (&queue->lock);
+  return GST_FLOW_OK;
+
+not_queued:
+  {
+    gboolean flushing = queue->flushing;
+
+    g_mutex_unlock (&queue->lock);
+    if (item)
+      gst_mini_object_unref (item);
+    if (drops)
+      memset (drops, 0, sizeof (*drops));
+    return flushing ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
+}
+
+/**
+ * gst_rtcbot_queue_wait_swap:
+ * @queue: the queue
+ * @items: (inout): an empty array, replaced by every queued item
+ * @discont: (out): whether messages were dropped before these items
+ *
+ * Waits for items and takes the whole backlog in one step, so a consumer
+ * that falls behind catches up with one lock and one wake-up.
+ *
+ * Returns: FALSE when the queue is flushing.
+ */
+gboolean
+gst_rtcbot_queue_wait_swap (GstRtcbotQueue * queue, GstQueueArray ** items,
+    gboolean * discont)
+{
+  GstQueueArray *mine = *items;
+
+  g_mutex_lock (&queue->lock);
+  while (gst_queue_array_is_empty (queue->items) && !queue->flushing) {
+    queue->consumers_waiting++;
+    g_cond_wait (&queue->item_cond, &queue->lock);
+    queue->consumers_waiting--;
+  }
+  if (queue->flushing) {
+    g_mutex_unlock (&queue->lock);
+    return FALSE;
+  }
+  *items = queue->items;
+  queue->items = mine;
+  *discont = queue->discont;
+  queue->discont = FALSE;
+  queue->level = 0;
+  if (queue->producers_waiting)
+    g_cond_broadcast (&queue->space_cond);
+  g_mutex_unlock (&queue->lock);
+  return TRUE;
+}
+
+/**
+ * gst_rtcbot_queue_pop:
+ * @queue: the queue
+ * @timeout: how long to wait, GST_CLOCK_TIME_NONE for ever
+ * @discont: (out) (optional): whether messages were dropped before this one
+ *
+ * Takes the oldest message. Events other than EOS are skipped; an EOS stays
+ * queued so every later pop returns at once.
+ *
+ * Returns: (transfer full) (nullable): the message, or NULL on timeout,
+ * flushing or EOS.
+ */
+GstMiniObject *
+gst_rtcbot_queue_pop (GstRtcbotQueue * queue, GstClockTime timeout,
+    gboolean * discont)
+{
+  GstMiniObject *item;
+  gint64 deadline = 0;
+  gboolean timed_out = FALSE;
+
+  if (GST_CLOCK_TIME_IS_VALID (timeout))
+    deadline = g_get_monotonic_time () + timeout / GST_USECOND;
+
+  g_mutex_lock (&queue->lock);
+  for (;;) {
+    item = queue->flushing ? NULL : gst_queue_array_peek_head (queue->items);
+    if (item && GST_IS_EVENT (item)) {
+      if (GST_EVENT_TYPE (item) == GST_EVENT_EOS) {
+        item = NULL;
+        break;
+      }
+      gst_mini_object_unref (gst_queue_array_pop_head (queue->items));
+      continue;
+    }
+    if (item) {
+      gst_queue_array_pop_head (queue->items);
+      queue->level--;
+      if (discont)
+        *discont = queue->discont;
+      queue->discont = FALSE;
+      if (queue->producers_waiting)
+        g_cond_broadcast (&queue->space_cond);
+      break;
+    }
+    if (queue->flushing || timed_out)
+      break;
+    queue->consumers_waiting++;
+    if (deadline == 0)
+      g_cond_wait (&queue->item_cond, &queue->lock);
+    else
+      timed_out = !g_cond_wait_until (&queue->item_cond, &queue->lock,
+          deadline);
+    queue->consumers_waiting--;
+  }
+  g_mutex_unlock (&queue->lock);
+  return item;
+}
+
+/* Flushing wakes every waiter; while flushing, pushes are discarded and
+ * pops return NULL. */
+void
+gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue, gboolean flushing)
+{
+  g_mutex_lock (&queue->lock);
+  queue->flushing = flushing;
+  g_cond_broadcast (&queue->item_cond);
+  g_cond_broadcast (&queue->space_cond);
+  g_mutex_unlock (&queue->lock);
+}
+
+/* Makes pushes that wait for room give up and drop their item, without
+ * flushing what is queued. */
+void
+gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue)
+{
+  g_mutex_lock (&queue->lock);
+  queue->epoch++;
+  g_cond_broadcast (&queue->space_cond);
+  g_mutex_unlock (&queue->lock);
+}
+
+void
+gst_rtcbot_queue_clear (GstRtcbotQueue * queue)
+{
+  g_mutex_lock (&queue->lock);
+  gst_rtcbot_queue_array_clear (queue->items);
+  queue->level = 0;
+  queue->discont = FALSE;
+  g_cond_broadcast (&queue->space_cond);
+  g_mutex_unlock (&queue->lock);
+}
+
+GType
+gst_rtcbot_policy_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_RTCBOT_POLICY_FIFO,
+        "Bounded queue, drop the oldest when full", "fifo"},
+    {GST_RTCBOT_POLICY_LATEST, "Keep only the newest message", "latest"},
+    {GST_RTCBOT_POLICY_BLOCK,
+        "Lossless: the producer waits while the queue is full", "block"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType tmp = g_enum_register_static ("GstRtcbotPolicy", values);
+    g_once_init_leave (&type, tmp);
+  }
+  return type;
+}

@@ -1,0 +1,1188 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/**
+ * SECTION:element-rtcbotsrc
+ * @title: rtcbotsrc
+ * @see_also: rtcbotsink, appsrc, tee
+ *
+ * An RTCBot producer. The application puts messages with the `put`,
+ * `put-string`, `put-json` and `put-sample` action signals; every requested
+ * `src_%u` pad is a subscription that receives the same buffers (shared by
+ * reference, never copied), each from its own streaming thread, so a slow
+ * subscriber never slows the producer or the other subscribers.
+ *
+ * Each subscription has a `policy`: `fifo` (bounded by `max-buffers`,
+ * dropping the oldest message and marking the next one DISCONT), `latest`
+ * (keep only the newest message) or `block` (lossless: `put` waits while the
+ * subscription is full). A subscriber backlog is pushed downstream as one
+ * #GstBufferList, so catching up costs one wake-up instead of one per
+ * message.
+ *
+ * The application can also read the messages itself with the `get` action,
+ * from a default subscription that exists from the first `get` (or from the
+ * start with `default-autosubscribe`) until `unsubscribe`.
+ *
+ * ## Bus messages
+ *
+ * * `rtcbot-ready` (element message): field `ready` (boolean). Posted when
+ *   the element starts (PLAYING) or stops being able to deliver messages.
+ * * `rtcbot-closed` (element message): field `reason` (string). Posted once
+ *   when `close` is emitted; every subscription then receives EOS.
+ * * A rate-limited warning when a `fifo` subscription drops messages,
+ *   naming the pad and the number dropped so far.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 rtcbotsrc name=robot robot.src_0 ! queue ! fakesink \
+ *     robot.src_1 ! fakesink
+ * ]| Two subscriptions of one producer; an application puts messages into
+ * `robot` with `g_signal_emit_by_name (robot, "put-json", "{\"x\": 1}", &ret)`.
+ *
+ * Since: 0.1
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+
+#include "gstrtcbotsrc.h"
+#include "gstrtcbotcommon.h"
+#include "gstrtcbotqueue.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_src_debug);
+#define GST_CAT_DEFAULT gst_rtcbot_src_debug
+
+#define DEFAULT_PROP_DEFAULT_AUTOSUBSCRIBE FALSE
+#define DEFAULT_PROP_DO_TIMESTAMP FALSE
+#define DEFAULT_PROP_IS_LIVE TRUE
+
+enum
+{
+  PROP_0,
+  PROP_CAPS,
+  PROP_DEFAULT_AUTOSUBSCRIBE,
+  PROP_DO_TIMESTAMP,
+  PROP_IS_LIVE,
+  PROP_READY,
+  PROP_CLOSED,
+  N_PROPS
+};
+
+enum
+{
+  PAD_PROP_0,
+  PAD_PROP_POLICY,
+  PAD_PROP_MAX_BUFFERS,
+  PAD_PROP_DROPPED,
+  PAD_PROP_LEVEL,
+  N_PAD_PROPS
+};
+
+enum
+{
+  SIGNAL_PUT,
+  SIGNAL_PUT_STRING,
+  SIGNAL_PUT_JSON,
+  SIGNAL_PUT_SAMPLE,
+  SIGNAL_GET,
+  SIGNAL_UNSUBSCRIBE,
+  SIGNAL_CLOSE,
+  LAST_SIGNAL
+};
+
+static GParamSpec *properties[N_PROPS];
+static GParamSpec *pad_properties[N_PAD_PROPS];
+static guint signals[LAST_SIGNAL];
+
+struct _GstRtcbotSrcPad
+{
+  GstPad parent;
+
+  GstRtcbotQueue *queue;        /* has its own lock */
+
+  /* only touched by the pad's streaming thread, or while it is stopped */
+  GstQueueArray *work;
+  gboolean flow_error_posted;
+};
+
+struct _GstRtcbotSrc
+{
+  GstElement parent;
+
+  /* protected by the object lock */
+  GstCaps *caps;
+  gboolean default_autosubscribe;
+  gboolean do_timestamp;
+  gboolean is_live;
+  GstCaps *current_caps;        /* caps of the last message put */
+  GstSegment segment;
+  guint group_id;
+  GPtrArray *subscribers;       /* pad refs, read without lock by put */
+  guint32 subscribers_cookie;
+  GstRtcbotQueue *default_sub;  /* the application's, for get */
+  guint next_pad_id;
+  GstRtcbotLifecycle lifecycle;
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
+    GST_PAD_SRC,
+    GST_PAD_REQUEST,
+    GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE (GstRtcbotSrcPad, gst_rtcbot_src_pad, GST_TYPE_PAD);
+
+#define gst_rtcbot_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRtcbotSrc, gst_rtcbot_src, GST_TYPE_ELEMENT,
+    GST_DEBUG_CATEGORY_INIT (gst_rtcbot_src_debug, "rtcbotsrc", 0,
+        "RTCBot producer"));
+GST_ELEMENT_REGISTER_DEFINE (rtcbotsrc, "rtcbotsrc", GST_RANK_NONE,
+    GST_TYPE_RTCBOT_SRC);
+
+static void gst_rtcbot_src_dispose (GObject * object);
+static void gst_rtcbot_src_finalize (GObject * object);
+static void gst_rtcbot_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_rtcbot_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_rtcbot_src_change_state (GstElement * element,
+    GstStateChange transition);
+static GstPad *gst_rtcbot_src_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static void gst_rtcbot_src_release_pad (GstElement * element, GstPad * pad);
+
+static GstFlowReturn gst_rtcbot_src_put (GstRtcbotSrc * self,
+    GstBuffer * buffer);
+static GstFlowReturn gst_rtcbot_src_put_string (GstRtcbotSrc * self,
+    const gchar * string);
+static GstFlowReturn gst_rtcbot_src_put_json (GstRtcbotSrc * self,
+    const gchar * json);
+static GstFlowReturn gst_rtcbot_src_put_sample (GstRtcbotSrc * self,
+    GstSample * sample);
+static GstSample *gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout);
+static void gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self);
+static void gst_rtcbot_src_close (GstRtcbotSrc * self);
+
+/* GstRtcbotSrcPad */
+
+static void
+gst_rtcbot_src_pad_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
+  GstRtcbotPolicy policy = gst_rtcbot_queue_get_policy (pad->queue);
+  guint max_buffers = gst_rtcbot_queue_get_max_buffers (pad->queue);
+
+  switch (prop_id) {
+    case PAD_PROP_POLICY:
+      policy = g_value_get_enum (value);
+      break;
+    case PAD_PROP_MAX_BUFFERS:
+      max_buffers = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+  }
+  gst_rtcbot_queue_configure (pad->queue, policy, max_buffers);
+}
+
+static void
+gst_rtcbot_src_pad_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
+
+  switch (prop_id) {
+    case PAD_PROP_POLICY:
+      g_value_set_enum (value, gst_rtcbot_queue_get_policy (pad->queue));
+      break;
+    case PAD_PROP_MAX_BUFFERS:
+      g_value_set_uint (value, gst_rtcbot_queue_get_max_buffers (pad->queue));
+      break;
+    case PAD_PROP_DROPPED:
+      g_value_set_uint64 (value, gst_rtcbot_queue_get_dropped (pad->queue));
+      break;
+    case PAD_PROP_LEVEL:
+      g_value_set_uint (value, gst_rtcbot_queue_get_level (pad->queue));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_rtcbot_src_pad_finalize (GObject * object)
+{
+  GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
+
+  gst_rtcbot_queue_array_clear (pad->work);
+  gst_queue_array_free (pad->work);
+  gst_rtcbot_queue_unref (pad->queue);
+
+  G_OBJECT_CLASS (gst_rtcbot_src_pad_parent_class)->finalize (object);
+}
+
+static void
+gst_rtcbot_src_pad_class_init (GstRtcbotSrcPadClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->set_property = gst_rtcbot_src_pad_set_property;
+  gobject_class->get_property = gst_rtcbot_src_pad_get_property;
+  gobject_class->finalize = gst_rtcbot_src_pad_finalize;
+
+  /**
+   * GstRtcbotSrcPad:policy:
+   *
+   * What this subscription does when its consumer is slower than the
+   * producer. May be changed at any time.
+   *
+   * Since: 0.1
+   */
+  pad_properties[PAD_PROP_POLICY] = g_param_spec_enum ("policy", "Policy",
+      "What this subscription does when its consumer falls behind",
+      GST_TYPE_RTCBOT_POLICY, GST_RTCBOT_DEFAULT_POLICY,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrcPad:max-buffers:
+   *
+   * How many messages this subscription holds before its policy applies;
+   * 0 means unbounded. Ignored by the `latest` policy.
+   *
+   * Since: 0.1
+   */
+  pad_properties[PAD_PROP_MAX_BUFFERS] = g_param_spec_uint ("max-buffers",
+      "Max buffers", "Messages held before the policy applies (0 = unbounded)",
+      0, G_MAXUINT, GST_RTCBOT_DEFAULT_MAX_BUFFERS,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrcPad:dropped:
+   *
+   * Messages this subscription dropped because of its policy.
+   *
+   * Since: 0.1
+   */
+  pad_properties[PAD_PROP_DROPPED] = g_param_spec_uint64 ("dropped",
+      "Dropped", "Messages dropped by the policy", 0, G_MAXUINT64, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrcPad:level:
+   *
+   * Messages waiting in this subscription right now.
+   *
+   * Since: 0.1
+   */
+  pad_properties[PAD_PROP_LEVEL] = g_param_spec_uint ("level", "Level",
+      "Messages waiting in this subscription", 0, G_MAXUINT, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, N_PAD_PROPS,
+      pad_properties);
+}
+
+static void
+gst_rtcbot_src_pad_init (GstRtcbotSrcPad * pad)
+{
+  pad->queue = gst_rtcbot_queue_new (GST_RTCBOT_DEFAULT_POLICY,
+      GST_RTCBOT_DEFAULT_MAX_BUFFERS);
+  gst_rtcbot_queue_set_flushing (pad->queue, TRUE);
+  pad->work = gst_queue_array_new (16);
+}
+
+static void
+post_flow_error (GstRtcbotSrcPad * pad, GstFlowReturn ret)
+{
+  GstElement *parent;
+
+  if (pad->flow_error_posted)
+    return;
+  pad->flow_error_posted = TRUE;
+  parent = gst_pad_get_parent_element (GST_PAD_CAST (pad));
+  if (parent == NULL)
+    return;
+  GST_ELEMENT_ERROR (parent, STREAM, FAILED,
+      ("Subscriber %s could not deliver data: %s.", GST_PAD_NAME (pad),
+          gst_flow_get_name (ret)),
+      ("downstream of %s returned %s (%d); the other subscribers go on",
+          GST_PAD_NAME (pad), gst_flow_get_name (ret), ret));
+  gst_object_unref (parent);
+}
+
+/* A subscriber that is unlinked, flushing or at EOS simply misses the
+ * data; only real errors are reported, once. The queue keeps draining
+ * either way so the producer is never stalled by a broken branch. */
+static void
+handle_flow (GstRtcbotSrcPad * pad, GstFlowReturn ret)
+{
+  if (G_LIKELY (ret >= GST_FLOW_EOS || ret == GST_FLOW_NOT_LINKED
+          || ret == GST_FLOW_FLUSHING))
+    return;
+  post_flow_error (pad, ret);
+}
+
+static void
+push_pending (GstRtcbotSrcPad * pad, GstBufferList ** list)
+{
+  GstBufferList *pending = *list;
+  GstFlowReturn ret;
+
+  if (pending == NULL)
+    return;
+  *list = NULL;
+  if (gst_buffer_list_length (pending) == 1) {
+    GstBuffer *buffer = gst_buffer_ref (gst_buffer_list_get (pending, 0));
+
+    gst_buffer_list_unref (pending);
+    ret = gst_pad_push (GST_PAD_CAST (pad), buffer);
+  } else {
+    ret = gst_pad_push_list (GST_PAD_CAST (pad), pending);
+  }
+  handle_flow (pad, ret);
+}
+
+static void
+gst_rtcbot_src_pad_loop (GstRtcbotSrcPad * pad)
+{
+  GstBufferList *list = NULL;
+  GstMiniObject *item;
+  gboolean discont;
+
+  if (!gst_rtcbot_queue_wait_swap (pad->queue, &pad->work, &discont)) {
+    GST_DEBUG_OBJECT (pad, "flushing, pausing");
+    gst_pad_pause_task (GST_PAD_CAST (pad));
+    return;
+  }
+
+  while ((item = gst_queue_array_pop_head (pad->work))) {
+    if (GST_IS_BUFFER (item)) {
+      GstBuffer *buffer = GST_BUFFER_CAST (item);
+
+      if (G_UNLIKELY (discont)) {
+        /* a shallow copy: the memory stays shared with other subscribers */
+        buffer = gst_buffer_make_writable (buffer);
+        GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+        discont = FALSE;
+      }
+      if (list == NULL)
+        list = gst_buffer_list_new_sized (gst_queue_array_get_length
+            (pad->work) + 1);
+      gst_buffer_list_add (list, buffer);
+    } else {
+      push_pending (pad, &list);
+      gst_pad_push_event (GST_PAD_CAST (pad), GST_EVENT_CAST (item));
+    }
+  }
+  push_pending (pad, &list);
+}
+
+/* GstRtcbotSrc */
+
+static void
+gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  gobject_class->dispose = gst_rtcbot_src_dispose;
+  gobject_class->finalize = gst_rtcbot_src_finalize;
+  gobject_class->set_property = gst_rtcbot_src_set_property;
+  gobject_class->get_property = gst_rtcbot_src_get_property;
+
+  /**
+   * GstRtcbotSrc:caps:
+   *
+   * Caps of what the application puts with `put`. When NULL, the caps of
+   * the last `put-sample` are used, and `application/octet-stream` before
+   * any sample. `put-string` and `put-json` always use their own caps.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CAPS] = g_param_spec_boxed ("caps", "Caps",
+      "Caps of the buffers put with 'put' (NULL: from the last sample)",
+      GST_TYPE_CAPS,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:default-autosubscribe:
+   *
+   * Create the application's default subscription right away, so `get`
+   * also returns what was put before its first call. Without it the
+   * default subscription starts at the first `get`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DEFAULT_AUTOSUBSCRIBE] =
+      g_param_spec_boolean ("default-autosubscribe", "Default autosubscribe",
+      "Keep messages for 'get' from the start, not only from the first 'get'",
+      DEFAULT_PROP_DEFAULT_AUTOSUBSCRIBE,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:do-timestamp:
+   *
+   * Stamp every message with the pipeline's running time when it is put.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DO_TIMESTAMP] = g_param_spec_boolean ("do-timestamp",
+      "Do timestamp", "Timestamp messages with the running time when put",
+      DEFAULT_PROP_DO_TIMESTAMP,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:is-live:
+   *
+   * Whether the element behaves as a live source (no preroll in PAUSED).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IS_LIVE] = g_param_spec_boolean ("is-live", "Is live",
+      "Act as a live source", DEFAULT_PROP_IS_LIVE,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:ready:
+   *
+   * TRUE while the element is PLAYING and not closed: what is put now
+   * reaches the subscribers.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_READY] = g_param_spec_boolean ("ready", "Ready",
+      "Whether messages put now reach the subscribers", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:closed:
+   *
+   * TRUE once `close` was emitted, until the element goes back to READY.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
+      "Whether the producer was closed", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+
+  /**
+   * GstRtcbotSrc::put:
+   * @rtcbotsrc: the element
+   * @buffer: (transfer none): the message
+   *
+   * Sends @buffer to every subscription. Never blocks unless a `block`
+   * subscription is full.
+   *
+   * Returns: GST_FLOW_OK (also when nobody subscribed: the message is
+   * gone), GST_FLOW_EOS after `close`, GST_FLOW_ERROR for a NULL buffer.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (gst_rtcbot_src_put),
+      NULL, NULL, NULL, GST_TYPE_FLOW_RETURN, 1,
+      GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * GstRtcbotSrc::put-string:
+   * @rtcbotsrc: the element
+   * @string: UTF-8 text
+   *
+   * Sends @string (without its NUL) as one `text/x-raw, format=utf8`
+   * message.
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning when @string is not
+   * valid UTF-8.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_STRING] = g_signal_new_class_handler ("put-string", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_src_put_string), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotSrc::put-json:
+   * @rtcbotsrc: the element
+   * @json: a JSON document
+   *
+   * Validates @json and sends it as one `application/x-json` message.
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning naming the parse error
+   * when @json is not valid JSON (nothing is sent).
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_JSON] = g_signal_new_class_handler ("put-json", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_src_put_json), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotSrc::put-sample:
+   * @rtcbotsrc: the element
+   * @sample: (transfer none): buffer with caps and segment
+   *
+   * Sends the sample's buffer; its caps (when set) become the stream's caps
+   * and a changed segment is forwarded.
+   *
+   * Returns: as `put`.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_SAMPLE] = g_signal_new_class_handler ("put-sample", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_src_put_sample), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, GST_TYPE_SAMPLE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * GstRtcbotSrc::get:
+   * @rtcbotsrc: the element
+   * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
+   *
+   * Pulls the oldest message from the application's default subscription
+   * (a `fifo` of 64), creating it if needed.
+   *
+   * Returns: (transfer full) (nullable): the message with its caps, or NULL
+   * on timeout, `unsubscribe`, shutdown or after `close`.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_GET] = g_signal_new_class_handler ("get", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (gst_rtcbot_src_get),
+      NULL, NULL, NULL, GST_TYPE_SAMPLE, 1, G_TYPE_UINT64);
+
+  /**
+   * GstRtcbotSrc::unsubscribe:
+   * @rtcbotsrc: the element
+   *
+   * Drops the application's default subscription and what it held; a
+   * waiting `get` returns NULL. The next `get` starts a new one.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_UNSUBSCRIBE] = g_signal_new_class_handler ("unsubscribe",
+      type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_src_unsubscribe), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  /**
+   * GstRtcbotSrc::close:
+   * @rtcbotsrc: the element
+   *
+   * Ends the stream: every subscription gets EOS after what it holds,
+   * `rtcbot-closed` is posted, later puts return GST_FLOW_EOS. Idempotent.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (gst_rtcbot_src_close),
+      NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_rtcbot_src_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_src_request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_rtcbot_src_release_pad);
+
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new_from_static_pad_template_with_gtype (&src_template,
+          GST_TYPE_RTCBOT_SRC_PAD));
+  gst_element_class_set_static_metadata (element_class, "RTCBot producer",
+      "Source/Generic",
+      "Fans application messages out to any number of subscriptions",
+      "gst-rtcbot developers");
+
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_SRC_PAD, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_POLICY, 0);
+}
+
+static void
+gst_rtcbot_src_init (GstRtcbotSrc * self)
+{
+  self->default_autosubscribe = DEFAULT_PROP_DEFAULT_AUTOSUBSCRIBE;
+  self->do_timestamp = DEFAULT_PROP_DO_TIMESTAMP;
+  self->is_live = DEFAULT_PROP_IS_LIVE;
+  gst_segment_init (&self->segment, GST_FORMAT_TIME);
+  self->group_id = gst_util_group_id_next ();
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_rtcbot_src_dispose (GObject * object)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (object);
+
+  g_clear_pointer (&self->subscribers, g_ptr_array_unref);
+  g_clear_pointer (&self->default_sub, gst_rtcbot_queue_unref);
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_rtcbot_src_finalize (GObject * object)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (object);
+
+  gst_clear_caps (&self->caps);
+  gst_clear_caps (&self->current_caps);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* With the object lock. */
+static void
+ensure_default_subscription (GstRtcbotSrc * self)
+{
+  if (self->default_sub == NULL)
+    self->default_sub = gst_rtcbot_queue_new (GST_RTCBOT_DEFAULT_POLICY,
+        GST_RTCBOT_DEFAULT_MAX_BUFFERS);
+}
+
+static void
+gst_rtcbot_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CAPS:
+      gst_caps_replace (&self->caps, (GstCaps *) gst_value_get_caps (value));
+      break;
+    case PROP_DEFAULT_AUTOSUBSCRIBE:
+      self->default_autosubscribe = g_value_get_boolean (value);
+      if (self->default_autosubscribe)
+        ensure_default_subscription (self);
+      break;
+    case PROP_DO_TIMESTAMP:
+      self->do_timestamp = g_value_get_boolean (value);
+      break;
+    case PROP_IS_LIVE:
+      self->is_live = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtcbot_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CAPS:
+      gst_value_set_caps (value, self->caps);
+      break;
+    case PROP_DEFAULT_AUTOSUBSCRIBE:
+      g_value_set_boolean (value, self->default_autosubscribe);
+      break;
+    case PROP_DO_TIMESTAMP:
+      g_value_set_boolean (value, self->do_timestamp);
+      break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, self->is_live);
+      break;
+    case PROP_READY:
+      g_value_set_boolean (value, self->lifecycle.ready);
+      break;
+    case PROP_CLOSED:
+      g_value_set_boolean (value, self->lifecycle.closed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static gboolean
+gst_rtcbot_src_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (parent);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *caps;
+
+      gst_query_parse_caps (query, &filter);
+      GST_OBJECT_LOCK (self);
+      caps = self->current_caps ? self->current_caps : self->caps;
+      caps = caps ? gst_caps_ref (caps) : gst_caps_new_any ();
+      GST_OBJECT_UNLOCK (self);
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+            GST_CAPS_INTERSECT_FIRST);
+
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    case GST_QUERY_LATENCY:{
+      gboolean live;
+
+      GST_OBJECT_LOCK (self);
+      live = self->is_live;
+      GST_OBJECT_UNLOCK (self);
+      gst_query_set_latency (query, live, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* A (re)activated subscription starts with stream-start, then the current
+ * caps and segment when there are any, ahead of any message. */
+static gboolean
+gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (parent);
+  GstRtcbotSrcPad *spad = GST_RTCBOT_SRC_PAD (pad);
+  GstEvent *events[3];
+  guint i, n_events = 0;
+  gchar *stream_id;
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+
+  if (!active) {
+    gboolean ret;
+
+    gst_rtcbot_queue_set_flushing (spad->queue, TRUE);
+    ret = gst_pad_stop_task (pad);
+    gst_rtcbot_queue_clear (spad->queue);
+    gst_rtcbot_queue_array_clear (spad->work);
+    return ret;
+  }
+
+  stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT_CAST (self), NULL);
+  events[n_events] = gst_event_new_stream_start (stream_id);
+  g_free (stream_id);
+
+  GST_OBJECT_LOCK (self);
+  gst_event_set_group_id (events[n_events++], self->group_id);
+  if (self->current_caps) {
+    events[n_events++] = gst_event_new_caps (self->current_caps);
+    events[n_events++] = gst_event_new_segment (&self->segment);
+  }
+  /* under the object lock, so no put can change the caps in between */
+  gst_rtcbot_queue_set_flushing (spad->queue, FALSE);
+  gst_rtcbot_queue_push (spad->queue, events, n_events, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  for (i = 0; i < n_events; i++)
+    gst_event_unref (events[i]);
+  spad->flow_error_posted = FALSE;
+
+  return gst_pad_start_task (pad, (GstTaskFunction) gst_rtcbot_src_pad_loop,
+      pad, NULL);
+}
+
+static GstPad *
+gst_rtcbot_src_request_new_pad (GstElement * element, GstPadTemplate * templ,
+    const gchar * name, const GstCaps * caps)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (element);
+  GstPad *pad;
+  gchar *pad_name;
+  guint id;
+
+  GST_OBJECT_LOCK (self);
+  if (name && sscanf (name, "src_%u", &id) == 1) {
+    if (id >= self->next_pad_id)
+      self->next_pad_id = id + 1;
+  } else {
+    id = self->next_pad_id++;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  pad_name = g_strdup_printf ("src_%u", id);
+  pad = g_object_new (GST_TYPE_RTCBOT_SRC_PAD, "name", pad_name, "direction",
+      GST_PAD_SRC, "template", templ, NULL);
+  g_free (pad_name);
+
+  gst_pad_set_activatemode_function (pad,
+      GST_DEBUG_FUNCPTR (gst_rtcbot_src_pad_activate_mode));
+  gst_pad_set_query_function (pad,
+      GST_DEBUG_FUNCPTR (gst_rtcbot_src_pad_query));
+  GST_OBJECT_FLAG_SET (pad, GST_PAD_FLAG_PROXY_ALLOCATION);
+
+  if (!gst_element_add_pad (element, pad))
+    goto add_failed;
+
+  GST_DEBUG_OBJECT (self, "new subscription %" GST_PTR_FORMAT, pad);
+  return pad;
+
+  /* ERRORS */
+add_failed:
+  {
+    GST_WARNING_OBJECT (self, "a pad named %s exists already", name);
+    gst_object_unref (pad);
+    return NULL;
+  }
+}
+
+static void
+gst_rtcbot_src_release_pad (GstElement * element, GstPad * pad)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (element);
+
+  GST_DEBUG_OBJECT (self, "releasing %" GST_PTR_FORMAT, pad);
+
+  /* let go of the pad refs promptly; puts under way hold their own */
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->subscribers, g_ptr_array_unref);
+  GST_OBJECT_UNLOCK (self);
+
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (element, pad);
+}
+
+/* With the object lock: the subscriptions as of now, rebuilt only when the
+ * pads changed. */
+static GPtrArray *
+acquire_subscribers (GstRtcbotSrc * self)
+{
+  GstElement *element = GST_ELEMENT_CAST (self);
+  GList *l;
+
+  if (self->subscribers == NULL
+      || self->subscribers_cookie != element->pads_cookie) {
+    g_clear_pointer (&self->subscribers, g_ptr_array_unref);
+    self->subscribers = g_ptr_array_new_full (element->numsrcpads,
+        gst_object_unref);
+    for (l = element->srcpads; l; l = l->next)
+      g_ptr_array_add (self->subscribers, gst_object_ref (l->data));
+    self->subscribers_cookie = element->pads_cookie;
+  }
+  return g_ptr_array_ref (self->subscribers);
+}
+
+static void
+warn_dropped (GstRtcbotSrc * self, GstPad * pad,
+    const GstRtcbotQueueDrops * drops)
+{
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("Subscriber %s cannot keep up: %" G_GUINT64_FORMAT " messages "
+          "dropped so far.", GST_PAD_NAME (pad), drops->dropped_total),
+      ("policy fifo, max-buffers %u; use policy=block to lose nothing or "
+          "raise max-buffers", gst_rtcbot_queue_get_max_buffers
+          (GST_RTCBOT_SRC_PAD (pad)->queue)));
+}
+
+/* Hands @buffer to every subscription. @caps and @segment, when given,
+ * describe it; a change is sent ahead of it. */
+static GstFlowReturn
+gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
+    GstCaps * caps, const GstSegment * segment)
+{
+  GstEvent *events[2];
+  guint i, n_events = 0;
+  GPtrArray *subscribers;
+  GstRtcbotQueue *default_sub = NULL;
+  GstSample *sample = NULL;
+  GstCaps *bytes_caps = NULL;
+  gboolean caps_changed, segment_changed;
+
+  GST_OBJECT_LOCK (self);
+  if (G_UNLIKELY (self->lifecycle.closed))
+    goto closed;
+
+  if (caps == NULL)
+    caps = self->caps ? self->caps : self->current_caps;
+  if (caps == NULL)
+    caps = bytes_caps = gst_rtcbot_bytes_caps ();
+  caps_changed = caps != self->current_caps && (self->current_caps == NULL
+      || !gst_caps_is_equal (caps, self->current_caps));
+  if (G_UNLIKELY (caps_changed)) {
+    gst_caps_replace (&self->current_caps, caps);
+    events[n_events++] = gst_event_new_caps (caps);
+  }
+  segment_changed = segment && !gst_segment_is_equal (segment,
+      &self->segment);
+  if (G_UNLIKELY (segment_changed))
+    gst_segment_copy_into (segment, &self->segment);
+  /* caps must be followed by a segment before data */
+  if (G_UNLIKELY (caps_changed || segment_changed))
+    events[n_events++] = gst_event_new_segment (&self->segment);
+
+  if (G_UNLIKELY (self->do_timestamp)) {
+    GstClock *clock = GST_ELEMENT_CLOCK (self);
+
+    if (clock) {
+      GstClockTime now = gst_clock_get_time (clock);
+
+      buffer = gst_buffer_make_writable (buffer);
+      GST_BUFFER_PTS (buffer) = now - GST_ELEMENT_CAST (self)->base_time;
+      GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+    }
+  }
+
+  subscribers = acquire_subscribers (self);
+  if (self->default_sub) {
+    default_sub = gst_rtcbot_queue_ref (self->default_sub);
+    sample = gst_sample_new (buffer, self->current_caps, &self->segment, NULL);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  for (i = 0; i < subscribers->len; i++) {
+    GstRtcbotSrcPad *pad = g_ptr_array_index (subscribers, i);
+    GstRtcbotQueueDrops drops;
+
+    /* a flushing subscription is one that is not running: it misses this */
+    gst_rtcbot_queue_push (pad->queue, events, n_events,
+        GST_MINI_OBJECT_CAST (gst_buffer_ref (buffer)), &drops);
+    if (G_UNLIKELY (drops.warn))
+      warn_dropped (self, GST_PAD_CAST (pad), &drops);
+  }
+  if (default_sub) {
+    gst_rtcbot_queue_push (default_sub, NULL, 0, GST_MINI_OBJECT_CAST (sample),
+        NULL);
+    gst_rtcbot_queue_unref (default_sub);
+  }
+
+  g_ptr_array_unref (subscribers);
+  for (i = 0; i < n_events; i++)
+    gst_event_unref (events[i]);
+  gst_clear_caps (&bytes_caps);
+  gst_buffer_unref (buffer);
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+closed:
+  {
+    GST_OBJECT_UNLOCK (self);
+    GST_DEBUG_OBJECT (self, "closed, refusing message");
+    gst_buffer_unref (buffer);
+    return GST_FLOW_EOS;
+  }
+}
+
+static GstFlowReturn
+gst_rtcbot_src_put (GstRtcbotSrc * self, GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
+
+  return gst_rtcbot_src_send (self, gst_buffer_ref (buffer), NULL, NULL);
+}
+
+static GstFlowReturn
+put_or_warn (GstRtcbotSrc * self, GstBuffer * buffer, GstCaps * caps,
+    GError * error, const gchar * what)
+{
+  GstFlowReturn ret;
+
+  if (buffer == NULL) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Message not sent: %s", error->message),
+        ("%s refused the message", what));
+    g_clear_error (&error);
+    gst_caps_unref (caps);
+    return GST_FLOW_ERROR;
+  }
+  ret = gst_rtcbot_src_send (self, buffer, caps, NULL);
+  gst_caps_unref (caps);
+  return ret;
+}
+
+static GstFlowReturn
+gst_rtcbot_src_put_string (GstRtcbotSrc * self, const gchar * string)
+{
+  GError *error = NULL;
+  GstBuffer *buffer = gst_rtcbot_buffer_new_text (string, &error);
+
+  return put_or_warn (self, buffer, gst_rtcbot_text_caps (), error,
+      "put-string");
+}
+
+static GstFlowReturn
+gst_rtcbot_src_put_json (GstRtcbotSrc * self, const gchar * json)
+{
+  GError *error = NULL;
+  GstBuffer *buffer = gst_rtcbot_buffer_new_json (json, &error);
+
+  return put_or_warn (self, buffer, gst_rtcbot_json_caps (), error,
+      "put-json");
+}
+
+static GstFlowReturn
+gst_rtcbot_src_put_sample (GstRtcbotSrc * self, GstSample * sample)
+{
+  GstBuffer *buffer;
+
+  g_return_val_if_fail (GST_IS_SAMPLE (sample), GST_FLOW_ERROR);
+  buffer = gst_sample_get_buffer (sample);
+  g_return_val_if_fail (buffer != NULL, GST_FLOW_ERROR);
+
+  return gst_rtcbot_src_send (self, gst_buffer_ref (buffer),
+      gst_sample_get_caps (sample), gst_sample_get_segment (sample));
+}
+
+static GstSample *
+gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout)
+{
+  GstRtcbotQueue *queue;
+  GstMiniObject *item;
+  gboolean discont = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  ensure_default_subscription (self);
+  queue = gst_rtcbot_queue_ref (self->default_sub);
+  GST_OBJECT_UNLOCK (self);
+
+  item = gst_rtcbot_queue_pop (queue, timeout, &discont);
+  gst_rtcbot_queue_unref (queue);
+
+  if (item && discont)
+    item = GST_MINI_OBJECT_CAST (gst_rtcbot_sample_mark_discont (GST_SAMPLE
+            (item)));
+  return (GstSample *) item;
+}
+
+static void
+gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self)
+{
+  GstRtcbotQueue *queue;
+
+  GST_OBJECT_LOCK (self);
+  queue = g_steal_pointer (&self->default_sub);
+  GST_OBJECT_UNLOCK (self);
+
+  if (queue) {
+    gst_rtcbot_queue_set_flushing (queue, TRUE);
+    gst_rtcbot_queue_unref (queue);
+  }
+}
+
+static void
+gst_rtcbot_src_close (GstRtcbotSrc * self)
+{
+  GstEvent *eos;
+  GPtrArray *subscribers;
+  GstRtcbotQueue *default_sub;
+  guint i;
+
+  if (!gst_rtcbot_lifecycle_close (GST_ELEMENT_CAST (self), &self->lifecycle,
+          properties[PROP_READY], properties[PROP_CLOSED],
+          "closed by the application"))
+    return;
+
+  GST_OBJECT_LOCK (self);
+  subscribers = acquire_subscribers (self);
+  default_sub = self->default_sub ?
+      gst_rtcbot_queue_ref (self->default_sub) : NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  eos = gst_event_new_eos ();
+  for (i = 0; i < subscribers->len; i++) {
+    GstRtcbotSrcPad *pad = g_ptr_array_index (subscribers, i);
+
+    gst_rtcbot_queue_push (pad->queue, &eos, 1, NULL, NULL);
+  }
+  if (default_sub) {
+    gst_rtcbot_queue_push (default_sub, &eos, 1, NULL, NULL);
+    gst_rtcbot_queue_unref (default_sub);
+  }
+  gst_event_unref (eos);
+  g_ptr_array_unref (subscribers);
+}
+
+static void
+set_default_sub_flushing (GstRtcbotSrc * self, gboolean flushing)
+{
+  GstRtcbotQueue *queue;
+
+  GST_OBJECT_LOCK (self);
+  queue = self->default_sub ? gst_rtcbot_queue_ref (self->default_sub) : NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (queue == NULL)
+    return;
+  gst_rtcbot_queue_set_flushing (queue, flushing);
+  if (!flushing)
+    gst_rtcbot_queue_clear (queue);
+  gst_rtcbot_queue_unref (queue);
+}
+
+static GstStateChangeReturn
+gst_rtcbot_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (element);
+  GstStateChangeReturn ret;
+  gboolean live;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
+          properties[PROP_READY], FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* wake a get that waits, as a flushing appsink would */
+      set_default_sub_flushing (self, TRUE);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  GST_OBJECT_LOCK (self);
+  live = self->is_live;
+  GST_OBJECT_UNLOCK (self);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      if (live)
+        ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
+          properties[PROP_READY], TRUE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      set_default_sub_flushing (self, FALSE);
+      gst_rtcbot_lifecycle_reopen (element, &self->lifecycle,
+          properties[PROP_CLOSED]);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
