@@ -205,6 +205,26 @@ watchdog_thread (gpointer user_data)
 }
 
 /* ---------------------------------------------------------------------- */
+/* GLib criticals / warnings are counted and reported, then passed on */
+
+static gint log_count;
+static gchar *log_first;
+
+static void
+log_handler (const gchar * domain, GLogLevelFlags level, const gchar * message,
+    gpointer user_data)
+{
+  GLogLevelFlags bad =
+      G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING;
+
+  if (level & bad) {
+    if (g_atomic_int_add (&log_count, 1) == 0)
+      log_first = g_strdup_printf ("%s: %s", domain ? domain : "", message);
+  }
+  g_log_default_handler (domain, level, message, user_data);
+}
+
+/* ---------------------------------------------------------------------- */
 /* helpers */
 
 static gdouble
@@ -1118,6 +1138,7 @@ main (int argc, char **argv)
   guint64 n, stall_n;
 
   cmd = command_line (argc, argv);
+  g_log_set_default_handler (log_handler, NULL);
 
   ctx = g_option_context_new ("- rtcbotsrc fan-out benchmark");
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -1178,6 +1199,10 @@ main (int argc, char **argv)
         "- skipped: rtcbotsrc not found (set GST_PLUGIN_PATH)\n\n");
   }
 
+  if (g_atomic_int_get (&log_count) > 0) {
+    printf ("- GLib/GStreamer warnings or criticals on stderr: %d, first: "
+        "`%s`\n\n", g_atomic_int_get (&log_count), log_first);
+  }
   printf ("**result: %s**\n", !have_rtcbot ? "INCOMPLETE (no rtcbotsrc)" :
       ok ? "all checks passed" : "FAILED");
   fflush (stdout);
@@ -1192,6 +1217,7 @@ main (int argc, char **argv)
   g_free (loadavg);
   g_free (model);
   g_free (plugin_file);
+  g_free (log_first);
   gst_deinit ();
   return !have_rtcbot ? 2 : ok ? 0 : 1;
 }

@@ -373,6 +373,21 @@ gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue, gboolean flushing)
   g_mutex_unlock (&queue->lock);
 }
 
+/* Leaves flushing and queues @events (transfer none) first, in one step,
+ * so no concurrent push can get ahead of them. */
+void
+gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent ** events,
+    guint n_events)
+{
+  guint i;
+
+  g_mutex_lock (&queue->lock);
+  queue->flushing = FALSE;
+  for (i = 0; i < n_events; i++)
+    gst_queue_array_push_tail (queue->items, gst_event_ref (events[i]));
+  g_mutex_unlock (&queue->lock);
+}
+
 /* Makes pushes that wait for room give up and drop their item, without
  * flushing what is queued. */
 void

@@ -89,6 +89,8 @@ GstMiniObject *gst_rtcbot_queue_pop (GstRtcbotQueue * queue,
 
 void gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue,
     gboolean flushing);
+void gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent ** events,
+    guint n_events);
 void gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue);
 void gst_rtcbot_queue_clear (GstRtcbotQueue * queue);
 

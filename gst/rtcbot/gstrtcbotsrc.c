@@ -789,7 +789,8 @@ gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
     return ret;
   }
 
-  stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT_CAST (self), NULL);
+  stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT_CAST (self),
+      GST_PAD_NAME (pad));
   events[n_events] = gst_event_new_stream_start (stream_id);
   g_free (stream_id);
 
@@ -800,8 +801,7 @@ gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
     events[n_events++] = gst_event_new_segment (&self->segment);
   }
   /* under the object lock, so no put can change the caps in between */
-  gst_rtcbot_queue_set_flushing (spad->queue, FALSE);
-  gst_rtcbot_queue_push (spad->queue, events, n_events, NULL, NULL);
+  gst_rtcbot_queue_start (spad->queue, events, n_events);
   GST_OBJECT_UNLOCK (self);
 
   for (i = 0; i < n_events; i++)
