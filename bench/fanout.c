@@ -1199,6 +1199,9 @@ main (int argc, char **argv)
         "- skipped: rtcbotsrc not found (set GST_PLUGIN_PATH)\n\n");
   }
 
+  g_free (loadavg);
+  loadavg = read_first_line ("/proc/loadavg", NULL);
+  printf ("- loadavg at the end: %s\n\n", loadavg);
   if (g_atomic_int_get (&log_count) > 0) {
     printf ("- GLib/GStreamer warnings or criticals on stderr: %d, first: "
         "`%s`\n\n", g_atomic_int_get (&log_count), log_first);
