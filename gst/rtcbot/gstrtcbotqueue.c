@@ -29,6 +29,16 @@
 /* Overflow warnings are posted at most this often per queue. */
 #define WARN_INTERVAL_US G_USEC_PER_SEC
 
+/* While messages come faster than the consumer drains them, waking it for
+ * each one costs the producer a futex wake and both a context switch, and
+ * that, not copying, is what limits a fan-out. A consumer that last found
+ * a backlog naps instead of sleeping: the producer wakes it only once a
+ * batch is waiting (or it must wait for room itself), and the nap bounds
+ * the extra latency. A consumer that found a single message sleeps until
+ * woken, so a sparse stream is delivered at once. */
+#define WAKE_BATCH 32
+#define NAP_US 200
+
 struct _GstRtcbotQueue
 {
   GMutex lock;                  /* protects every field below */
@@ -43,8 +53,12 @@ struct _GstRtcbotQueue
   gint64 last_warn_us;
   gboolean discont;             /* a message was dropped since the last pop */
   gboolean flushing;
+  gboolean needs_sticky;        /* started, caps and segment not queued yet */
   guint epoch;                  /* bumped to interrupt blocked pushes */
-  guint consumers_waiting;      /* wake only consumers that sleep */
+  gboolean consumer_asleep;     /* a consumer sleeps and was not woken yet:
+                                 * wake only then, once per sleep */
+  gboolean consumer_napping;    /* ... in a nap of at most NAP_US */
+  gboolean backlog;             /* the last swap took more than one item */
   guint producers_waiting;
 };
 
@@ -151,6 +165,26 @@ drop_oldest_message (GstRtcbotQueue * queue)
   }
 }
 
+/* A broadcast wakes every sleeping consumer; whoever finds nothing goes
+ * back to sleep and asks to be woken again. A consumer that is awake
+ * already costs nothing. */
+static inline void
+wake_consumers_now (GstRtcbotQueue * queue)
+{
+  if (queue->consumer_asleep) {
+    queue->consumer_asleep = FALSE;
+    g_cond_broadcast (&queue->item_cond);
+  }
+}
+
+static inline void
+wake_consumers (GstRtcbotQueue * queue)
+{
+  if (queue->consumer_napping && queue->level < WAKE_BATCH)
+    return;
+  wake_consumers_now (queue);
+}
+
 static void
 report_drops (GstRtcbotQueue * queue, guint64 dropped_before,
     GstRtcbotQueueDrops * drops)
@@ -179,6 +213,8 @@ wait_for_room (GstRtcbotQueue * queue)
   while (queue->policy == GST_RTCBOT_POLICY_BLOCK && queue->max_buffers > 0
       && queue->level >= queue->max_buffers && !queue->flushing
       && queue->epoch == epoch) {
+    /* a napping consumer must not keep us waiting for its nap */
+    wake_consumers_now (queue);
     queue->producers_waiting++;
     g_cond_wait (&queue->space_cond, &queue->lock);
     queue->producers_waiting--;
@@ -209,44 +245,40 @@ apply_policy (GstRtcbotQueue * queue)
 /**
  * gst_rtcbot_queue_push:
  * @queue: the queue
- * @events: (array length=n_events) (transfer none) (nullable): serialized
- *   events to queue right before @item
- * @n_events: number of @events
- * @item: (transfer full) (nullable): a buffer or sample
+ * @sticky: (nullable): the caps and segment that describe @item
+ * @item: (transfer full): a buffer or sample
  * @drops: (out caller-allocates) (optional): what the policy dropped
  *
- * Applies the queue's policy and appends @events and @item in one step, so
- * nothing pushed from another thread slips between them. A `block` queue
- * waits here while full, until a consumer makes room, the queue flushes or
+ * Applies the queue's policy and appends @item, preceded by the sticky
+ * events when they changed or the queue lacks them, in one step so nothing
+ * pushed from another thread slips between them. A `block` queue waits here
+ * while full, until a consumer makes room, the queue flushes or
  * gst_rtcbot_queue_interrupt() is called.
  *
- * Returns: GST_FLOW_OK when everything was queued or @item was dropped by
- * the policy or an interrupt, GST_FLOW_FLUSHING when the queue is flushing
- * and nothing was queued.
+ * Returns: GST_FLOW_OK when @item was queued, or dropped by the policy or
+ * an interrupt; GST_FLOW_FLUSHING when the queue is flushing and nothing
+ * was queued.
  */
 GstFlowReturn
-gst_rtcbot_queue_push (GstRtcbotQueue * queue, GstEvent ** events,
-    guint n_events, GstMiniObject * item, GstRtcbotQueueDrops * drops)
+gst_rtcbot_queue_push (GstRtcbotQueue * queue, const GstRtcbotSticky * sticky,
+    GstMiniObject * item, GstRtcbotQueueDrops * drops)
 {
   guint64 dropped_before;
-  guint i;
 
   g_mutex_lock (&queue->lock);
   dropped_before = queue->dropped;
-  if (item && !wait_for_room (queue))
-    goto not_queued;
-  if (G_UNLIKELY (queue->flushing))
+  if (!wait_for_room (queue))
     goto not_queued;
 
-  for (i = 0; i < n_events; i++)
-    gst_queue_array_push_tail (queue->items, gst_event_ref (events[i]));
-  if (item) {
-    apply_policy (queue);
-    gst_queue_array_push_tail (queue->items, item);
-    queue->level++;
+  if (sticky && (sticky->changed || queue->needs_sticky)) {
+    gst_queue_array_push_tail (queue->items, gst_event_ref (sticky->caps));
+    gst_queue_array_push_tail (queue->items, gst_event_ref (sticky->segment));
+    queue->needs_sticky = FALSE;
   }
-  if (queue->consumers_waiting)
-    g_cond_broadcast (&queue->item_cond);
+  apply_policy (queue);
+  gst_queue_array_push_tail (queue->items, item);
+  queue->level++;
+  wake_consumers (queue);
   if (drops)
     report_drops (queue, dropped_before, drops);
   g_mutex_unlock (&queue->lock);
@@ -257,12 +289,29 @@ not_queued:
     gboolean flushing = queue->flushing;
 
     g_mutex_unlock (&queue->lock);
-    if (item)
-      gst_mini_object_unref (item);
+    gst_mini_object_unref (item);
     if (drops)
       memset (drops, 0, sizeof (*drops));
     return flushing ? GST_FLOW_FLUSHING : GST_FLOW_OK;
   }
+}
+
+/* Appends a ref of a serialized event, e.g. EOS. Events never count
+ * against max-buffers and are never dropped. Returns FALSE when
+ * flushing. */
+gboolean
+gst_rtcbot_queue_push_event (GstRtcbotQueue * queue, GstEvent * event)
+{
+  gboolean queued;
+
+  g_mutex_lock (&queue->lock);
+  queued = !queue->flushing;
+  if (queued) {
+    gst_queue_array_push_tail (queue->items, gst_event_ref (event));
+    wake_consumers (queue);
+  }
+  g_mutex_unlock (&queue->lock);
+  return queued;
 }
 
 /**
@@ -284,14 +333,22 @@ gst_rtcbot_queue_wait_swap (GstRtcbotQueue * queue, GstQueueArray ** items,
 
   g_mutex_lock (&queue->lock);
   while (gst_queue_array_is_empty (queue->items) && !queue->flushing) {
-    queue->consumers_waiting++;
-    g_cond_wait (&queue->item_cond, &queue->lock);
-    queue->consumers_waiting--;
+    queue->consumer_asleep = TRUE;
+    if (queue->backlog) {
+      queue->consumer_napping = TRUE;
+      if (!g_cond_wait_until (&queue->item_cond, &queue->lock,
+              g_get_monotonic_time () + NAP_US))
+        queue->backlog = FALSE;
+      queue->consumer_napping = FALSE;
+    } else {
+      g_cond_wait (&queue->item_cond, &queue->lock);
+    }
   }
   if (queue->flushing) {
     g_mutex_unlock (&queue->lock);
     return FALSE;
   }
+  queue->backlog = gst_queue_array_get_length (queue->items) > 1;
   *items = queue->items;
   queue->items = mine;
   *discont = queue->discont;
@@ -349,13 +406,12 @@ gst_rtcbot_queue_pop (GstRtcbotQueue * queue, GstClockTime timeout,
     }
     if (queue->flushing || timed_out)
       break;
-    queue->consumers_waiting++;
+    queue->consumer_asleep = TRUE;
     if (deadline == 0)
       g_cond_wait (&queue->item_cond, &queue->lock);
     else
       timed_out = !g_cond_wait_until (&queue->item_cond, &queue->lock,
           deadline);
-    queue->consumers_waiting--;
   }
   g_mutex_unlock (&queue->lock);
   return item;
@@ -368,23 +424,22 @@ gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue, gboolean flushing)
 {
   g_mutex_lock (&queue->lock);
   queue->flushing = flushing;
+  queue->consumer_asleep = FALSE;
   g_cond_broadcast (&queue->item_cond);
   g_cond_broadcast (&queue->space_cond);
   g_mutex_unlock (&queue->lock);
 }
 
-/* Leaves flushing and queues @events (transfer none) first, in one step,
- * so no concurrent push can get ahead of them. */
+/* Leaves flushing with @stream_start (transfer none) queued first, in one
+ * step so no concurrent push gets ahead of it; the next push brings the
+ * caps and segment. */
 void
-gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent ** events,
-    guint n_events)
+gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent * stream_start)
 {
-  guint i;
-
   g_mutex_lock (&queue->lock);
   queue->flushing = FALSE;
-  for (i = 0; i < n_events; i++)
-    gst_queue_array_push_tail (queue->items, gst_event_ref (events[i]));
+  queue->needs_sticky = TRUE;
+  gst_queue_array_push_tail (queue->items, gst_event_ref (stream_start));
   g_mutex_unlock (&queue->lock);
 }
 

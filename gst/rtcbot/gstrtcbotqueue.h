@@ -66,6 +66,16 @@ typedef struct
   guint64 dropped_total;        /* running total, for the warning text */
 } GstRtcbotQueueDrops;
 
+/* The caps and segment in force for a producer's messages. They are queued
+ * ahead of a message when they @changed, or when the queue has not had
+ * them since it started. */
+typedef struct
+{
+  GstEvent *caps;
+  GstEvent *segment;
+  gboolean changed;
+} GstRtcbotSticky;
+
 GstRtcbotQueue *gst_rtcbot_queue_new (GstRtcbotPolicy policy,
     guint max_buffers);
 GstRtcbotQueue *gst_rtcbot_queue_ref (GstRtcbotQueue * queue);
@@ -79,8 +89,10 @@ guint64 gst_rtcbot_queue_get_dropped (GstRtcbotQueue * queue);
 guint gst_rtcbot_queue_get_level (GstRtcbotQueue * queue);
 
 GstFlowReturn gst_rtcbot_queue_push (GstRtcbotQueue * queue,
-    GstEvent ** events, guint n_events, GstMiniObject * item,
+    const GstRtcbotSticky * sticky, GstMiniObject * item,
     GstRtcbotQueueDrops * drops);
+gboolean gst_rtcbot_queue_push_event (GstRtcbotQueue * queue,
+    GstEvent * event);
 
 gboolean gst_rtcbot_queue_wait_swap (GstRtcbotQueue * queue,
     GstQueueArray ** items, gboolean * discont);
@@ -89,8 +101,8 @@ GstMiniObject *gst_rtcbot_queue_pop (GstRtcbotQueue * queue,
 
 void gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue,
     gboolean flushing);
-void gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent ** events,
-    guint n_events);
+void gst_rtcbot_queue_start (GstRtcbotQueue * queue,
+    GstEvent * stream_start);
 void gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue);
 void gst_rtcbot_queue_clear (GstRtcbotQueue * queue);
 

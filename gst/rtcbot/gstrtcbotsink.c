@@ -594,7 +594,7 @@ deliver (GstRtcbotSink * self, GstSample * sample)
   GstFlowReturn ret;
   gboolean emit;
 
-  ret = gst_rtcbot_queue_push (self->queue, NULL, 0,
+  ret = gst_rtcbot_queue_push (self->queue, NULL,
       GST_MINI_OBJECT_CAST (sample), &drops);
   if (ret != GST_FLOW_OK)
     return ret;
@@ -668,7 +668,7 @@ close_with_reason (GstRtcbotSink * self, const gchar * reason,
     gst_event_unref (eos);
     return;
   }
-  gst_rtcbot_queue_push (self->queue, &eos, 1, NULL, NULL);
+  gst_rtcbot_queue_push_event (self->queue, eos);
   gst_event_unref (eos);
 
   message = gst_message_new_eos (GST_OBJECT_CAST (self));

@@ -136,6 +136,8 @@ struct _GstRtcbotSrc
   gboolean is_live;
   GstCaps *current_caps;        /* caps of the last message put */
   GstSegment segment;
+  GstEvent *caps_event;         /* current_caps and segment as events, */
+  GstEvent *segment_event;      /* queued ahead of messages as needed */
   guint group_id;
   GPtrArray *subscribers;       /* pad refs, read without lock by put */
   guint32 subscribers_cookie;
@@ -650,6 +652,8 @@ gst_rtcbot_src_finalize (GObject * object)
 
   gst_clear_caps (&self->caps);
   gst_clear_caps (&self->current_caps);
+  gst_clear_event (&self->caps_event);
+  gst_clear_event (&self->segment_event);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -764,16 +768,15 @@ gst_rtcbot_src_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
   }
 }
 
-/* A (re)activated subscription starts with stream-start, then the current
- * caps and segment when there are any, ahead of any message. */
+/* A (re)activated subscription starts with stream-start; its first message
+ * brings the caps and segment in force along. */
 static gboolean
 gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
 {
   GstRtcbotSrc *self = GST_RTCBOT_SRC (parent);
   GstRtcbotSrcPad *spad = GST_RTCBOT_SRC_PAD (pad);
-  GstEvent *events[3];
-  guint i, n_events = 0;
+  GstEvent *stream_start;
   gchar *stream_id;
 
   if (mode != GST_PAD_MODE_PUSH)
@@ -791,21 +794,14 @@ gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
 
   stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT_CAST (self),
       GST_PAD_NAME (pad));
-  events[n_events] = gst_event_new_stream_start (stream_id);
+  stream_start = gst_event_new_stream_start (stream_id);
   g_free (stream_id);
-
   GST_OBJECT_LOCK (self);
-  gst_event_set_group_id (events[n_events++], self->group_id);
-  if (self->current_caps) {
-    events[n_events++] = gst_event_new_caps (self->current_caps);
-    events[n_events++] = gst_event_new_segment (&self->segment);
-  }
-  /* under the object lock, so no put can change the caps in between */
-  gst_rtcbot_queue_start (spad->queue, events, n_events);
+  gst_event_set_group_id (stream_start, self->group_id);
   GST_OBJECT_UNLOCK (self);
 
-  for (i = 0; i < n_events; i++)
-    gst_event_unref (events[i]);
+  gst_rtcbot_queue_start (spad->queue, stream_start);
+  gst_event_unref (stream_start);
   spad->flow_error_posted = FALSE;
 
   return gst_pad_start_task (pad, (GstTaskFunction) gst_rtcbot_src_pad_loop,
@@ -904,19 +900,46 @@ warn_dropped (GstRtcbotSrc * self, GstPad * pad,
           (GST_RTCBOT_SRC_PAD (pad)->queue)));
 }
 
-/* Hands @buffer to every subscription. @caps and @segment, when given,
- * describe it; a change is sent ahead of it. */
+/* With the object lock: makes @caps and @segment (when given) the ones in
+ * force and returns them as events, flagged when they changed. */
+static void
+take_sticky (GstRtcbotSrc * self, GstCaps * caps, const GstSegment * segment,
+    GstRtcbotSticky * sticky)
+{
+  gboolean caps_changed = caps != self->current_caps
+      && (self->current_caps == NULL
+      || !gst_caps_is_equal (caps, self->current_caps));
+  gboolean segment_changed = segment
+      && !gst_segment_is_equal (segment, &self->segment);
+
+  if (G_UNLIKELY (caps_changed)) {
+    gst_caps_replace (&self->current_caps, caps);
+    gst_event_take (&self->caps_event, gst_event_new_caps (caps));
+  }
+  if (G_UNLIKELY (segment_changed))
+    gst_segment_copy_into (segment, &self->segment);
+  /* caps must be followed by a segment before data */
+  if (G_UNLIKELY (caps_changed || segment_changed))
+    gst_event_take (&self->segment_event,
+        gst_event_new_segment (&self->segment));
+
+  sticky->caps = gst_event_ref (self->caps_event);
+  sticky->segment = gst_event_ref (self->segment_event);
+  sticky->changed = caps_changed || segment_changed;
+}
+
+/* Hands @buffer (transfer full) to every subscription. @caps and @segment,
+ * when given, describe it. */
 static GstFlowReturn
 gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
     GstCaps * caps, const GstSegment * segment)
 {
-  GstEvent *events[2];
-  guint i, n_events = 0;
+  GstRtcbotSticky sticky;
   GPtrArray *subscribers;
   GstRtcbotQueue *default_sub = NULL;
   GstSample *sample = NULL;
   GstCaps *bytes_caps = NULL;
-  gboolean caps_changed, segment_changed;
+  guint i;
 
   GST_OBJECT_LOCK (self);
   if (G_UNLIKELY (self->lifecycle.closed))
@@ -926,19 +949,7 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
     caps = self->caps ? self->caps : self->current_caps;
   if (caps == NULL)
     caps = bytes_caps = gst_rtcbot_bytes_caps ();
-  caps_changed = caps != self->current_caps && (self->current_caps == NULL
-      || !gst_caps_is_equal (caps, self->current_caps));
-  if (G_UNLIKELY (caps_changed)) {
-    gst_caps_replace (&self->current_caps, caps);
-    events[n_events++] = gst_event_new_caps (caps);
-  }
-  segment_changed = segment && !gst_segment_is_equal (segment,
-      &self->segment);
-  if (G_UNLIKELY (segment_changed))
-    gst_segment_copy_into (segment, &self->segment);
-  /* caps must be followed by a segment before data */
-  if (G_UNLIKELY (caps_changed || segment_changed))
-    events[n_events++] = gst_event_new_segment (&self->segment);
+  take_sticky (self, caps, segment, &sticky);
 
   if (G_UNLIKELY (self->do_timestamp)) {
     GstClock *clock = GST_ELEMENT_CLOCK (self);
@@ -964,20 +975,20 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
     GstRtcbotQueueDrops drops;
 
     /* a flushing subscription is one that is not running: it misses this */
-    gst_rtcbot_queue_push (pad->queue, events, n_events,
+    gst_rtcbot_queue_push (pad->queue, &sticky,
         GST_MINI_OBJECT_CAST (gst_buffer_ref (buffer)), &drops);
     if (G_UNLIKELY (drops.warn))
       warn_dropped (self, GST_PAD_CAST (pad), &drops);
   }
   if (default_sub) {
-    gst_rtcbot_queue_push (default_sub, NULL, 0, GST_MINI_OBJECT_CAST (sample),
+    gst_rtcbot_queue_push (default_sub, NULL, GST_MINI_OBJECT_CAST (sample),
         NULL);
     gst_rtcbot_queue_unref (default_sub);
   }
 
   g_ptr_array_unref (subscribers);
-  for (i = 0; i < n_events; i++)
-    gst_event_unref (events[i]);
+  gst_event_unref (sticky.caps);
+  gst_event_unref (sticky.segment);
   gst_clear_caps (&bytes_caps);
   gst_buffer_unref (buffer);
   return GST_FLOW_OK;
@@ -1111,10 +1122,10 @@ gst_rtcbot_src_close (GstRtcbotSrc * self)
   for (i = 0; i < subscribers->len; i++) {
     GstRtcbotSrcPad *pad = g_ptr_array_index (subscribers, i);
 
-    gst_rtcbot_queue_push (pad->queue, &eos, 1, NULL, NULL);
+    gst_rtcbot_queue_push_event (pad->queue, eos);
   }
   if (default_sub) {
-    gst_rtcbot_queue_push (default_sub, &eos, 1, NULL, NULL);
+    gst_rtcbot_queue_push_event (default_sub, eos);
     gst_rtcbot_queue_unref (default_sub);
   }
   gst_event_unref (eos);
