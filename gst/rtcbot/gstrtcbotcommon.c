@@ -50,19 +50,12 @@ gst_rtcbot_bytes_caps (void)
   return gst_static_caps_get (&bytes_caps);
 }
 
-/* One message of UTF-8 text, without the terminating NUL. */
-GstBuffer *
-gst_rtcbot_buffer_new_text (const gchar * text, GError ** error)
+static GstBuffer *
+buffer_new_text (const gchar * text, GError ** error)
 {
-  gsize len;
+  gsize len = strlen (text);
   const gchar *end;
 
-  if (text == NULL) {
-    g_set_error_literal (error, G_CONVERT_ERROR, G_CONVERT_ERROR_FAILED,
-        "the string is NULL");
-    return NULL;
-  }
-  len = strlen (text);
   if (!g_utf8_validate_len (text, len, &end)) {
     g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE,
         "the string is not valid UTF-8 (invalid byte at offset %"
@@ -72,17 +65,61 @@ gst_rtcbot_buffer_new_text (const gchar * text, GError ** error)
   return gst_buffer_new_memdup (text, len);
 }
 
-GstBuffer *
-gst_rtcbot_buffer_new_json (const gchar * json, GError ** error)
+static GstBuffer *
+buffer_new_json (const gchar * json, GError ** error)
 {
-  if (json == NULL) {
-    g_set_error_literal (error, GST_RTCBOT_JSON_ERROR,
-        GST_RTCBOT_JSON_ERROR_INVALID, "the JSON string is NULL");
+  gsize len = strlen (json);
+
+  if (!gst_rtcbot_json_validate (json, len, error))
+    return NULL;
+  return gst_buffer_new_memdup (json, len);
+}
+
+/**
+ * gst_rtcbot_message_new:
+ * @element: the element the application gave @string to
+ * @kind: what @string must be
+ * @string: (nullable): the message, without its terminating NUL
+ * @caps: (out) (transfer full): the caps of the message
+ *
+ * Returns: (transfer full) (nullable): one buffer holding @string, or NULL
+ * after posting a warning on @element that names what is wrong with it.
+ */
+GstBuffer *
+gst_rtcbot_message_new (GstElement * element, GstRtcbotMessageKind kind,
+    const gchar * string, GstCaps ** caps)
+{
+  GError *error = NULL;
+  GstBuffer *buffer;
+
+  *caps = NULL;
+  if (string == NULL) {
+    g_set_error_literal (&error, G_CONVERT_ERROR, G_CONVERT_ERROR_FAILED,
+        "the string is NULL");
+    buffer = NULL;
+  } else if (kind == GST_RTCBOT_MESSAGE_JSON) {
+    buffer = buffer_new_json (string, &error);
+  } else {
+    buffer = buffer_new_text (string, &error);
+  }
+  if (buffer == NULL)
+    goto invalid;
+
+  *caps = kind == GST_RTCBOT_MESSAGE_JSON ? gst_rtcbot_json_caps () :
+      gst_rtcbot_text_caps ();
+  return buffer;
+
+  /* ERRORS */
+invalid:
+  {
+    GST_ELEMENT_WARNING (element, STREAM, FORMAT,
+        ("Message refused: %s", error->message),
+        ("%s message of %" G_GSIZE_FORMAT " bytes", kind ==
+            GST_RTCBOT_MESSAGE_JSON ? "JSON" : "text",
+            string ? strlen (string) : 0));
+    g_clear_error (&error);
     return NULL;
   }
-  if (!gst_rtcbot_json_validate (json, strlen (json), error))
-    return NULL;
-  return gst_buffer_new_memdup (json, strlen (json));
 }
 
 /* Returns a sample like @sample (transfer full) whose buffer is flagged

@@ -36,8 +36,14 @@ GstCaps *gst_rtcbot_json_caps (void);
 GstCaps *gst_rtcbot_text_caps (void);
 GstCaps *gst_rtcbot_bytes_caps (void);
 
-GstBuffer *gst_rtcbot_buffer_new_text (const gchar * text, GError ** error);
-GstBuffer *gst_rtcbot_buffer_new_json (const gchar * json, GError ** error);
+typedef enum
+{
+  GST_RTCBOT_MESSAGE_TEXT,
+  GST_RTCBOT_MESSAGE_JSON,
+} GstRtcbotMessageKind;
+
+GstBuffer *gst_rtcbot_message_new (GstElement * element,
+    GstRtcbotMessageKind kind, const gchar * string, GstCaps ** caps);
 GstSample *gst_rtcbot_sample_mark_discont (GstSample * sample);
 
 /* The `ready`/`closed` state every rtcbot element carries. The fields are

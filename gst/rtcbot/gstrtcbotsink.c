@@ -842,17 +842,15 @@ put_direct (GstRtcbotSink * self, GstBuffer * buffer, GstCaps * caps)
 }
 
 static GstFlowReturn
-put_or_warn (GstRtcbotSink * self, GstBuffer * buffer, GstCaps * caps,
-    GError * error, const gchar * what)
+put_message (GstRtcbotSink * self, GstRtcbotMessageKind kind,
+    const gchar * string)
 {
-  if (buffer == NULL) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Message not inserted: %s", error->message),
-        ("%s refused the message", what));
-    g_clear_error (&error);
-    gst_caps_unref (caps);
+  GstCaps *caps;
+  GstBuffer *buffer = gst_rtcbot_message_new (GST_ELEMENT_CAST (self), kind,
+      string, &caps);
+
+  if (buffer == NULL)
     return GST_FLOW_ERROR;
-  }
   return put_direct (self, buffer, caps);
 }
 
@@ -868,21 +866,13 @@ gst_rtcbot_sink_put (GstRtcbotSink * self, GstBuffer * buffer)
 static GstFlowReturn
 gst_rtcbot_sink_put_string (GstRtcbotSink * self, const gchar * string)
 {
-  GError *error = NULL;
-  GstBuffer *buffer = gst_rtcbot_buffer_new_text (string, &error);
-
-  return put_or_warn (self, buffer, gst_rtcbot_text_caps (), error,
-      "put-string");
+  return put_message (self, GST_RTCBOT_MESSAGE_TEXT, string);
 }
 
 static GstFlowReturn
 gst_rtcbot_sink_put_json (GstRtcbotSink * self, const gchar * json)
 {
-  GError *error = NULL;
-  GstBuffer *buffer = gst_rtcbot_buffer_new_json (json, &error);
-
-  return put_or_warn (self, buffer, gst_rtcbot_json_caps (), error,
-      "put-json");
+  return put_message (self, GST_RTCBOT_MESSAGE_JSON, json);
 }
 
 static GstSample *

@@ -1012,19 +1012,16 @@ gst_rtcbot_src_put (GstRtcbotSrc * self, GstBuffer * buffer)
 }
 
 static GstFlowReturn
-put_or_warn (GstRtcbotSrc * self, GstBuffer * buffer, GstCaps * caps,
-    GError * error, const gchar * what)
+put_message (GstRtcbotSrc * self, GstRtcbotMessageKind kind,
+    const gchar * string)
 {
+  GstCaps *caps;
+  GstBuffer *buffer = gst_rtcbot_message_new (GST_ELEMENT_CAST (self), kind,
+      string, &caps);
   GstFlowReturn ret;
 
-  if (buffer == NULL) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Message not sent: %s", error->message),
-        ("%s refused the message", what));
-    g_clear_error (&error);
-    gst_caps_unref (caps);
+  if (buffer == NULL)
     return GST_FLOW_ERROR;
-  }
   ret = gst_rtcbot_src_send (self, buffer, caps, NULL);
   gst_caps_unref (caps);
   return ret;
@@ -1033,21 +1030,13 @@ put_or_warn (GstRtcbotSrc * self, GstBuffer * buffer, GstCaps * caps,
 static GstFlowReturn
 gst_rtcbot_src_put_string (GstRtcbotSrc * self, const gchar * string)
 {
-  GError *error = NULL;
-  GstBuffer *buffer = gst_rtcbot_buffer_new_text (string, &error);
-
-  return put_or_warn (self, buffer, gst_rtcbot_text_caps (), error,
-      "put-string");
+  return put_message (self, GST_RTCBOT_MESSAGE_TEXT, string);
 }
 
 static GstFlowReturn
 gst_rtcbot_src_put_json (GstRtcbotSrc * self, const gchar * json)
 {
-  GError *error = NULL;
-  GstBuffer *buffer = gst_rtcbot_buffer_new_json (json, &error);
-
-  return put_or_warn (self, buffer, gst_rtcbot_json_caps (), error,
-      "put-json");
+  return put_message (self, GST_RTCBOT_MESSAGE_JSON, json);
 }
 
 static GstFlowReturn
