@@ -158,8 +158,7 @@ static GstFlowReturn gst_rtcbot_sink_put_string (GstRtcbotSink * self,
     const gchar * string);
 static GstFlowReturn gst_rtcbot_sink_put_json (GstRtcbotSink * self,
     const gchar * json);
-static GstSample *gst_rtcbot_sink_get (GstRtcbotSink * self,
-    guint64 timeout);
+static GstSample *gst_rtcbot_sink_get (GstRtcbotSink * self, guint64 timeout);
 static void gst_rtcbot_sink_close (GstRtcbotSink * self);
 
 static void
@@ -398,8 +397,7 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
   gst_element_class_set_static_metadata (element_class, "RTCBot consumer",
       "Sink/Generic",
       "Consumes one of several producers, switchable while playing, "
-      "for the application to get",
-      "gst-rtcbot developers");
+      "for the application to get", "gst-rtcbot developers");
 
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_SINK_PAD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_POLICY, 0);
@@ -657,8 +655,7 @@ closed:
 /* Ends consumption: get drains what is queued, then returns NULL. Posts EOS
  * on the bus like any sink, once. */
 static void
-close_with_reason (GstRtcbotSink * self, const gchar * reason,
-    guint32 seqnum)
+close_with_reason (GstRtcbotSink * self, const gchar * reason, guint32 seqnum)
 {
   GstEvent *eos = gst_event_new_eos ();
   GstMessage *message;
@@ -859,8 +856,7 @@ gst_rtcbot_sink_put (GstRtcbotSink * self, GstBuffer * buffer)
 {
   g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
 
-  return put_direct (self, gst_buffer_ref (buffer),
-      gst_rtcbot_bytes_caps ());
+  return put_direct (self, gst_buffer_ref (buffer), gst_rtcbot_bytes_caps ());
 }
 
 static GstFlowReturn

@@ -305,8 +305,7 @@ GST_START_TEST (test_caps_follow_each_kind_of_message)
   GstElement *src = make_src ();
   GstHarness *h = subscribe (src);
 
-  fail_unless_equals_int (put_string (src, "put-string", "hello"),
-      GST_FLOW_OK);
+  fail_unless_equals_int (put_string (src, "put-string", "hello"), GST_FLOW_OK);
   fail_unless_equals_int (put_string (src, "put-json", "{\"k\": true}"),
       GST_FLOW_OK);
   fail_unless_equals_int (put_offset (src, 7), GST_FLOW_OK);
@@ -763,8 +762,7 @@ GST_START_TEST (test_close_sends_eos_and_posts_closed_once)
     msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
   }
   fail_unless (msg != NULL);
-  reason = gst_structure_get_string (gst_message_get_structure (msg),
-      "reason");
+  reason = gst_structure_get_string (gst_message_get_structure (msg), "reason");
   fail_unless (reason != NULL && *reason != '\0');
   gst_message_unref (msg);
   fail_unless_equals_int (count_messages (bus, GST_MESSAGE_ELEMENT,
