@@ -62,7 +62,8 @@ buffer_new_text (const gchar * text, GError ** error)
         G_GSIZE_FORMAT ")", (gsize) (end - text));
     return NULL;
   }
-  return gst_buffer_new_memdup (text, len);
+  /* an empty message is a message too */
+  return len > 0 ? gst_buffer_new_memdup (text, len) : gst_buffer_new ();
 }
 
 static GstBuffer *

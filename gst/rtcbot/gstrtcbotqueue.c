@@ -53,6 +53,8 @@ struct _GstRtcbotQueue
   gint64 last_warn_us;
   gboolean discont;             /* a message was dropped since the last pop */
   gboolean flushing;
+  guint flushes;                /* counts flushes, so a waiter that slept
+                                 * through a short one still sees it */
   gboolean needs_sticky;        /* started, caps and segment not queued yet */
   guint epoch;                  /* bumped to interrupt blocked pushes */
   gboolean consumer_asleep;     /* a consumer sleeps and was not woken yet:
@@ -203,23 +205,28 @@ report_drops (GstRtcbotQueue * queue, guint64 dropped_before,
   }
 }
 
-/* Waits while a `block` queue is full. Returns FALSE when the wait was
- * interrupted by flushing or gst_rtcbot_queue_interrupt(). */
-static gboolean
+/* Waits while a `block` queue is full. Returns GST_FLOW_OK when there is
+ * room, GST_FLOW_FLUSHING when the queue flushed, GST_FLOW_CUSTOM_SUCCESS
+ * when gst_rtcbot_queue_interrupt() was called. */
+static GstFlowReturn
 wait_for_room (GstRtcbotQueue * queue)
 {
-  guint epoch = queue->epoch;
+  guint epoch = queue->epoch, flushes = queue->flushes;
 
   while (queue->policy == GST_RTCBOT_POLICY_BLOCK && queue->max_buffers > 0
       && queue->level >= queue->max_buffers && !queue->flushing
-      && queue->epoch == epoch) {
+      && queue->flushes == flushes && queue->epoch == epoch) {
     /* a napping consumer must not keep us waiting for its nap */
     wake_consumers_now (queue);
     queue->producers_waiting++;
     g_cond_wait (&queue->space_cond, &queue->lock);
     queue->producers_waiting--;
   }
-  return !queue->flushing && queue->epoch == epoch;
+  if (queue->flushing || queue->flushes != flushes)
+    return GST_FLOW_FLUSHING;
+  if (queue->epoch != epoch)
+    return GST_FLOW_CUSTOM_SUCCESS;
+  return GST_FLOW_OK;
 }
 
 /* Makes room for one more message according to the policy. */
@@ -264,10 +271,12 @@ gst_rtcbot_queue_push (GstRtcbotQueue * queue, const GstRtcbotSticky * sticky,
     GstMiniObject * item, GstRtcbotQueueDrops * drops)
 {
   guint64 dropped_before;
+  GstFlowReturn ret;
 
   g_mutex_lock (&queue->lock);
   dropped_before = queue->dropped;
-  if (!wait_for_room (queue))
+  ret = wait_for_room (queue);
+  if (ret != GST_FLOW_OK)
     goto not_queued;
 
   if (sticky && (sticky->changed || queue->needs_sticky)) {
@@ -286,13 +295,11 @@ gst_rtcbot_queue_push (GstRtcbotQueue * queue, const GstRtcbotSticky * sticky,
 
 not_queued:
   {
-    gboolean flushing = queue->flushing;
-
     g_mutex_unlock (&queue->lock);
     gst_mini_object_unref (item);
     if (drops)
       memset (drops, 0, sizeof (*drops));
-    return flushing ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+    return ret == GST_FLOW_FLUSHING ? GST_FLOW_FLUSHING : GST_FLOW_OK;
   }
 }
 
@@ -378,14 +385,17 @@ gst_rtcbot_queue_pop (GstRtcbotQueue * queue, GstClockTime timeout,
 {
   GstMiniObject *item;
   gint64 deadline = 0;
-  gboolean timed_out = FALSE;
+  gboolean timed_out = FALSE, flushed;
+  guint flushes;
 
   if (GST_CLOCK_TIME_IS_VALID (timeout))
     deadline = g_get_monotonic_time () + timeout / GST_USECOND;
 
   g_mutex_lock (&queue->lock);
+  flushes = queue->flushes;
   for (;;) {
-    item = queue->flushing ? NULL : gst_queue_array_peek_head (queue->items);
+    flushed = queue->flushing || queue->flushes != flushes;
+    item = flushed ? NULL : gst_queue_array_peek_head (queue->items);
     if (item && GST_IS_EVENT (item)) {
       if (GST_EVENT_TYPE (item) == GST_EVENT_EOS) {
         item = NULL;
@@ -404,7 +414,7 @@ gst_rtcbot_queue_pop (GstRtcbotQueue * queue, GstClockTime timeout,
         g_cond_broadcast (&queue->space_cond);
       break;
     }
-    if (queue->flushing || timed_out)
+    if (flushed || timed_out)
       break;
     queue->consumer_asleep = TRUE;
     if (deadline == 0)
@@ -424,6 +434,8 @@ gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue, gboolean flushing)
 {
   g_mutex_lock (&queue->lock);
   queue->flushing = flushing;
+  if (flushing)
+    queue->flushes++;
   queue->consumer_asleep = FALSE;
   g_cond_broadcast (&queue->item_cond);
   g_cond_broadcast (&queue->space_cond);

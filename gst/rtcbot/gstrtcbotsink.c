@@ -107,9 +107,13 @@ struct _GstRtcbotSinkPad
 {
   GstPad parent;
 
-  gboolean switched;            /* object lock of the element: just became
-                                 * active, mark the next buffer DISCONT */
-  GstSegment segment;           /* streaming thread only */
+  /* protected by the element's object lock */
+  gboolean switched;            /* just became active: next buffer DISCONT */
+  gboolean released;            /* on its way out: never active again */
+
+  /* streaming thread only */
+  GstSegment segment;
+  gboolean flushing_queue;      /* its FLUSH_START flushed the app queue */
 };
 
 struct _GstRtcbotSink
@@ -195,14 +199,15 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
   properties[PROP_ACTIVE_PAD] = g_param_spec_object ("active-pad",
       "Active pad", "The sink pad whose data is consumed (NULL: direct put)",
       GST_TYPE_PAD,
-      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_EXPLICIT_NOTIFY |
+      G_PARAM_STATIC_STRINGS);
 
   /**
    * GstRtcbotSink:auto-select:
    *
    * While the application has chosen nothing (neither set `active-pad` nor
    * used `put`), the first pad to be linked becomes active, and when the
-   * active pad goes away the next linked one does.
+   * active pad is released the next linked one does.
    *
    * Since: 0.1
    */
@@ -431,7 +436,8 @@ first_linked_pad (GstRtcbotSink * self, GstPad * except)
   GList *l;
 
   for (l = GST_ELEMENT_CAST (self)->sinkpads; l; l = l->next) {
-    if (l->data != except && gst_pad_is_linked (l->data))
+    if (l->data != except && !GST_RTCBOT_SINK_PAD (l->data)->released
+        && gst_pad_is_linked (l->data))
       return l->data;
   }
   return NULL;
@@ -472,7 +478,8 @@ choose_active_pad (GstRtcbotSink * self, GstPad * pad)
   GstPad *old;
 
   GST_OBJECT_LOCK (self);
-  if (pad && GST_OBJECT_PARENT (pad) != GST_OBJECT_CAST (self))
+  if (pad && (GST_OBJECT_PARENT (pad) != GST_OBJECT_CAST (self)
+          || GST_RTCBOT_SINK_PAD (pad)->released))
     goto not_ours;
   self->chosen = TRUE;
   if (self->active_pad == pad) {
@@ -690,12 +697,16 @@ gst_rtcbot_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_copy_segment (event, &spad->segment);
       break;
     case GST_EVENT_FLUSH_START:
-      if (active)
+      if (active) {
+        spad->flushing_queue = TRUE;
         gst_rtcbot_queue_set_flushing (self->queue, TRUE);
+      }
       break;
     case GST_EVENT_FLUSH_STOP:
       gst_segment_init (&spad->segment, GST_FORMAT_TIME);
-      if (active) {
+      /* whoever flushed the queue ends that flush, even after a switch */
+      if (spad->flushing_queue) {
+        spad->flushing_queue = FALSE;
         gst_rtcbot_queue_clear (self->queue);
         gst_rtcbot_queue_set_flushing (self->queue, FALSE);
       }
@@ -736,14 +747,15 @@ gst_rtcbot_sink_pad_link (GstPad * pad, GstObject * parent, GstPad * peer)
   return GST_PAD_LINK_OK;
 }
 
-/* When the active pad goes away, auto-select moves on to another linked
- * pad, if the application never chose one. */
+/* A released pad stops being active; auto-select moves on to another
+ * linked pad, if the application never chose one. */
 static void
-deactivate_pad (GstRtcbotSink * self, GstPad * pad)
+release_active_pad (GstRtcbotSink * self, GstPad * pad)
 {
   GstPad *old, *next = NULL;
 
   GST_OBJECT_LOCK (self);
+  GST_RTCBOT_SINK_PAD (pad)->released = TRUE;
   if (self->active_pad != pad) {
     GST_OBJECT_UNLOCK (self);
     return;
@@ -754,12 +766,6 @@ deactivate_pad (GstRtcbotSink * self, GstPad * pad)
   GST_OBJECT_UNLOCK (self);
 
   finish_switch (self, old, next);
-}
-
-static void
-gst_rtcbot_sink_pad_unlink (GstPad * pad, GstObject * parent)
-{
-  deactivate_pad (GST_RTCBOT_SINK (parent), pad);
 }
 
 static GstPad *
@@ -788,8 +794,6 @@ gst_rtcbot_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
   gst_pad_set_chain_function (pad, GST_DEBUG_FUNCPTR (gst_rtcbot_sink_chain));
   gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (gst_rtcbot_sink_event));
   gst_pad_set_link_function (pad, GST_DEBUG_FUNCPTR (gst_rtcbot_sink_pad_link));
-  gst_pad_set_unlink_function (pad,
-      GST_DEBUG_FUNCPTR (gst_rtcbot_sink_pad_unlink));
 
   if (!gst_element_add_pad (element, pad))
     goto add_failed;
@@ -810,7 +814,7 @@ gst_rtcbot_sink_release_pad (GstElement * element, GstPad * pad)
   GstRtcbotSink *self = GST_RTCBOT_SINK (element);
 
   GST_DEBUG_OBJECT (self, "releasing %" GST_PTR_FORMAT, pad);
-  deactivate_pad (self, pad);
+  release_active_pad (self, pad);
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);
 }
@@ -821,8 +825,6 @@ put_direct (GstRtcbotSink * self, GstBuffer * buffer, GstCaps * caps)
   GstSample *sample;
   gboolean closed;
 
-  choose_active_pad (self, NULL);
-
   GST_OBJECT_LOCK (self);
   closed = self->lifecycle.closed;
   GST_OBJECT_UNLOCK (self);
@@ -831,6 +833,8 @@ put_direct (GstRtcbotSink * self, GstBuffer * buffer, GstCaps * caps)
     gst_caps_unref (caps);
     return GST_FLOW_EOS;
   }
+
+  choose_active_pad (self, NULL);
 
   sample = gst_sample_new (buffer, caps, NULL, NULL);
   gst_buffer_unref (buffer);

@@ -134,6 +134,7 @@ struct _GstRtcbotSrc
   gboolean default_autosubscribe;
   gboolean do_timestamp;
   gboolean is_live;
+  GstCaps *sample_caps;         /* caps of the last put-sample */
   GstCaps *current_caps;        /* caps of the last message put */
   GstSegment segment;
   GstEvent *caps_event;         /* current_caps and segment as events, */
@@ -652,6 +653,7 @@ gst_rtcbot_src_finalize (GObject * object)
 
   gst_clear_caps (&self->caps);
   gst_clear_caps (&self->current_caps);
+  gst_clear_caps (&self->sample_caps);
   gst_clear_event (&self->caps_event);
   gst_clear_event (&self->segment_event);
 
@@ -946,7 +948,7 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
     goto closed;
 
   if (caps == NULL)
-    caps = self->caps ? self->caps : self->current_caps;
+    caps = self->caps ? self->caps : self->sample_caps;
   if (caps == NULL)
     caps = bytes_caps = gst_rtcbot_bytes_caps ();
   take_sticky (self, caps, segment, &sticky);
@@ -1043,10 +1045,18 @@ static GstFlowReturn
 gst_rtcbot_src_put_sample (GstRtcbotSrc * self, GstSample * sample)
 {
   GstBuffer *buffer;
+  GstCaps *caps;
 
   g_return_val_if_fail (GST_IS_SAMPLE (sample), GST_FLOW_ERROR);
   buffer = gst_sample_get_buffer (sample);
   g_return_val_if_fail (buffer != NULL, GST_FLOW_ERROR);
+
+  caps = gst_sample_get_caps (sample);
+  if (caps) {
+    GST_OBJECT_LOCK (self);
+    gst_caps_replace (&self->sample_caps, caps);
+    GST_OBJECT_UNLOCK (self);
+  }
 
   return gst_rtcbot_src_send (self, gst_buffer_ref (buffer),
       gst_sample_get_caps (sample), gst_sample_get_segment (sample));

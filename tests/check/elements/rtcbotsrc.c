@@ -317,7 +317,11 @@ GST_START_TEST (test_caps_follow_each_kind_of_message)
   assert_next_caps (h, "application/x-json");
   assert_next_event (h, GST_EVENT_SEGMENT);
   assert_next_bytes (h, "{\"k\": true}");
-  /* a plain put keeps the caps in force: no caps event */
+  /* a plain put is bytes, whatever came before it */
+  assert_next_caps (h, "application/octet-stream");
+  assert_next_event (h, GST_EVENT_SEGMENT);
+  gst_buffer_unref (gst_harness_pull (h));
+  fail_unless_equals_int (put_offset (src, 8), GST_FLOW_OK);
   gst_buffer_unref (gst_harness_pull (h));
   fail_unless_equals_int (gst_harness_events_in_queue (h), 0);
 
