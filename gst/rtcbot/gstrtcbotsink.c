@@ -199,8 +199,7 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
   properties[PROP_ACTIVE_PAD] = g_param_spec_object ("active-pad",
       "Active pad", "The sink pad whose data is consumed (NULL: direct put)",
       GST_TYPE_PAD,
-      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_EXPLICIT_NOTIFY |
-      G_PARAM_STATIC_STRINGS);
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
 
   /**
    * GstRtcbotSink:auto-select:
@@ -397,14 +396,12 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_rtcbot_sink_release_pad);
 
   gst_element_class_add_pad_template (element_class,
-      gst_pad_template_new_from_static_pad_template_with_gtype (&sink_template,
-          GST_TYPE_RTCBOT_SINK_PAD));
+      gst_static_pad_template_get (&sink_template));
   gst_element_class_set_static_metadata (element_class, "RTCBot consumer",
       "Sink/Generic",
       "Consumes one of several producers, switchable while playing, "
       "for the application to get", "gst-rtcbot developers");
 
-  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_SINK_PAD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_POLICY, 0);
 }
 
