@@ -696,38 +696,57 @@ GST_START_TEST (test_default_autosubscribe)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *src;
+  gint done;
+  GstSample *sample;
+} Getter;
+
 static gpointer
 get_forever_thread (gpointer user_data)
 {
-  return get (GST_ELEMENT (user_data), GST_CLOCK_TIME_NONE);
+  Getter *g = user_data;
+
+  g->sample = get (g->src, GST_CLOCK_TIME_NONE);
+  g_atomic_int_set (&g->done, 1);
+  return NULL;
 }
 
 GST_START_TEST (test_waiting_get_woken_by_unsubscribe_and_close)
 {
   GstElement *src = make_src ();
+  Getter g = { src, 0, NULL };
   GThread *thread;
   gint i;
 
-  fail_unless (get (src, 0) == NULL);
-  thread = g_thread_new ("get", get_forever_thread, src);
-  /* let it wait; whichever way it goes, it must come back with NULL */
-  for (i = 0; i < 10; i++)
-    g_thread_yield ();
-  g_signal_emit_by_name (src, "unsubscribe");
-  fail_unless (g_thread_join (thread) == NULL);
+  /* a get that waits returns NULL when the subscription is dropped; one
+   * that starts later makes a new subscription, so unsubscribe until the
+   * getter was caught waiting */
+  thread = g_thread_new ("get", get_forever_thread, &g);
+  for (i = 0; i < 2000 && !g_atomic_int_get (&g.done); i++) {
+    g_usleep (5000);
+    g_signal_emit_by_name (src, "unsubscribe");
+  }
+  g_thread_join (thread);
+  fail_unless (g.done);
+  fail_unless (g.sample == NULL);
 
   put_offset (src, 1);
   fail_unless (get (src, 0) == NULL);
   put_offset (src, 2);
-  thread = g_thread_new ("get", get_forever_thread, src);
-  assert_sample_offset (g_thread_join (thread), 2);
+  g.done = 0;
+  thread = g_thread_new ("get", get_forever_thread, &g);
+  g_thread_join (thread);
+  assert_sample_offset (g.sample, 2);
 
   /* close: what is queued is still served, then NULL for ever */
   put_offset (src, 3);
   g_signal_emit_by_name (src, "close");
   assert_sample_offset (get (src, 0), 3);
-  thread = g_thread_new ("get", get_forever_thread, src);
-  fail_unless (g_thread_join (thread) == NULL);
+  thread = g_thread_new ("get", get_forever_thread, &g);
+  g_thread_join (thread);
+  fail_unless (g.sample == NULL);
 
   gst_object_unref (src);
 }
