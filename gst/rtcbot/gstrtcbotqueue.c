@@ -33,11 +33,12 @@
  * each one costs the producer a futex wake and both a context switch, and
  * that, not copying, is what limits a fan-out. A consumer that last found
  * a backlog naps instead of sleeping: the producer wakes it only once a
- * batch is waiting (or it must wait for room itself), and the nap bounds
- * the extra latency. A consumer that found a single message sleeps until
+ * batch is waiting (three quarters of max-buffers, or WAKE_BATCH when
+ * unbounded), or when it must wait for room itself; the nap bounds the
+ * extra latency. A consumer that found a single message sleeps until
  * woken, so a sparse stream is delivered at once. */
-#define WAKE_BATCH 32
-#define NAP_US 200
+#define WAKE_BATCH 48
+#define NAP_US 1000
 
 struct _GstRtcbotQueue
 {
@@ -182,7 +183,10 @@ wake_consumers_now (GstRtcbotQueue * queue)
 static inline void
 wake_consumers (GstRtcbotQueue * queue)
 {
-  if (queue->consumer_napping && queue->level < WAKE_BATCH)
+  guint batch = queue->max_buffers > 0 ?
+      MAX (1, queue->max_buffers * 3 / 4) : WAKE_BATCH;
+
+  if (queue->consumer_napping && queue->level < batch)
     return;
   wake_consumers_now (queue);
 }
