@@ -8,7 +8,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 
 DEBIAN_PACKAGES=(
   meson ninja-build pkg-config gcc
-  libglib2.0-dev
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0

@@ -1,0 +1,1710 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/**
+ * SECTION:element-rtcbotwebsocketbin
+ * @title: rtcbotwebsocketbin
+ * @see_also: rtcbotsrc, rtcbotsink
+ *
+ * RTCBot's `Websocket` as a bin: a websocket client (`mode=client`, the
+ * default, connecting to `url`) or server (`mode=server`, listening on
+ * `host`:`port` at `path`) that produces what it receives and sends what it
+ * consumes.
+ *
+ * Incoming messages come out of the `src_%u` request pads, which are ghost
+ * pads of an inner `rtcbotsrc`: every subscription gets every message, with
+ * the same per-pad `policy`/`max-buffers` (set them on the target,
+ * gst_ghost_pad_get_target()). The `get` action pulls them from the inner
+ * rtcbotsrc's default subscription (created by the first `get`).
+ *
+ * Outgoing messages go into the `sink_%u` request pads, ghost pads of an
+ * inner `rtcbotsink`, whose `active-pad` semantics apply (the first
+ * requested pad is active), or are inserted with the `put`, `put-string`
+ * and `put-json` actions. In client mode, what is put before the
+ * connection is open is sent once it opens; in server mode every message
+ * goes to every connected client (and is dropped while there is none).
+ *
+ * With `json` TRUE (the default) every message is JSON: incoming frames that
+ * are valid JSON come out as `application/x-json`, outgoing messages are
+ * validated and sent as text frames. An invalid message in either direction
+ * is dropped with a warning naming the parse error and counted in
+ * `invalid-messages`; the connection is kept. With `json` FALSE, text
+ * frames map to `text/x-raw, format=utf8` and binary frames to
+ * `application/octet-stream`, both ways.
+ *
+ * All libsoup objects live on one thread of the element with its own
+ * #GMainContext; streaming and application threads only hand work to it.
+ *
+ * ## Bus messages
+ *
+ * * `rtcbot-ready` (element message): field `ready` (boolean). TRUE when
+ *   the client connection is open or the server listens.
+ * * `rtcbot-closed` (element message): field `reason` (string), with the
+ *   close code and reason when the peer closed. Posted once; the `src_%u`
+ *   pads then get EOS.
+ * * `rtcbot-peer-connected`, `rtcbot-peer-closed` (element messages, server
+ *   mode): fields `peer` (guint, an id unique in this run) and `address`
+ *   (string, "ip:port" of the client).
+ * * An error naming the URL or host:port and the cause when the client
+ *   cannot connect or the server cannot listen.
+ * * A rate-limited warning for each invalid JSON message.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 rtcbotwebsocketbin name=ws mode=server port=8080 \
+ *     ws.src_0 ! fakesink dump=true
+ * ]| A websocket server on ws://127.0.0.1:8080/ws that dumps every JSON
+ * message a client sends.
+ *
+ * Since: 0.1
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "gstrtcbotwebsocketbin.h"
+#include "gstrtcbotcommon.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_websocket_bin_debug);
+#define GST_CAT_DEFAULT gst_rtcbot_websocket_bin_debug
+
+#define DEFAULT_PROP_MODE GST_RTCBOT_WEBSOCKET_MODE_CLIENT
+#define DEFAULT_PROP_URL NULL
+#define DEFAULT_PROP_HOST "127.0.0.1"
+#define DEFAULT_PROP_PORT 8080
+#define DEFAULT_PROP_PATH "/ws"
+#define DEFAULT_PROP_JSON TRUE
+#define DEFAULT_PROP_MAX_MESSAGE_SIZE (1024 * 1024)
+
+/* how long a shutdown waits for the closing handshakes */
+#define SHUTDOWN_TIMEOUT_US (1 * G_USEC_PER_SEC)
+/* at most one invalid-message warning per this interval */
+#define WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
+#define EXCERPT_BYTES 32
+
+enum
+{
+  PROP_0,
+  PROP_MODE,
+  PROP_URL,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_BOUND_PORT,
+  PROP_PATH,
+  PROP_JSON,
+  PROP_MAX_MESSAGE_SIZE,
+  PROP_INVALID_MESSAGES,
+  PROP_READY,
+  PROP_CLOSED,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_PUT,
+  SIGNAL_PUT_STRING,
+  SIGNAL_PUT_JSON,
+  SIGNAL_GET,
+  SIGNAL_CLOSE,
+  LAST_SIGNAL
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[LAST_SIGNAL];
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
+    GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
+
+typedef struct _WsRun WsRun;
+
+/* One websocket connection. Soup thread only. */
+typedef struct
+{
+  WsRun *run;
+  SoupWebsocketConnection *conn;
+  guint id;
+  gchar *address;
+  gchar *last_error;            /* why the connection broke, if it did */
+} WsPeer;
+
+typedef enum
+{
+  START_PENDING,
+  START_OK,
+  START_FAILED,
+} WsStartState;
+
+/* Everything of one READY->PAUSED ... PAUSED->READY cycle: the soup thread,
+ * its context and the libsoup objects. Created and freed by the state
+ * change thread; the fields below "soup thread only" are touched by the
+ * soup thread alone. */
+struct _WsRun
+{
+  GstRtcbotWebsocketBin *self;  /* not a ref: the run ends before self */
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+
+  /* settings, copied at start */
+  GstRtcbotWebsocketMode mode;
+  gchar *url;                   /* as the user gave it */
+  GUri *uri;                    /* ws:// or wss:// */
+  gchar *host;
+  guint port;
+  gchar *path;
+  gboolean json;
+  guint64 max_message_size;
+
+  /* start handshake with the state change thread */
+  GMutex lock;
+  GCond cond;
+  WsStartState start_state;
+  GError *start_error;
+  guint bound_port;
+
+  /* soup thread only */
+  SoupServer *server;
+  SoupSession *session;
+  SoupMessage *msg;
+  GCancellable *cancellable;
+  gboolean connecting;
+  GList *peers;                 /* WsPeer */
+  guint next_peer_id;
+  gboolean closing;             /* close action: no more connections */
+  gboolean stopping;            /* shutdown: nothing reaches the elements */
+};
+
+struct _GstRtcbotWebsocketBin
+{
+  GstBin parent;
+
+  GstElement *src;              /* incoming messages */
+  GstElement *sink;             /* outgoing messages */
+
+  gint drain_pending;           /* atomic: a drain is scheduled */
+
+  /* protected by the object lock */
+  GstRtcbotWebsocketMode mode;
+  gchar *url;
+  gchar *host;
+  guint port;
+  guint bound_port;
+  gchar *path;
+  gboolean json;
+  guint64 max_message_size;
+  guint64 invalid_messages;
+  gint64 last_warning;
+  gboolean ready;
+  gboolean closed;
+  WsRun *run;                   /* set while the soup thread runs */
+};
+
+#define gst_rtcbot_websocket_bin_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebsocketBin, gst_rtcbot_websocket_bin,
+    GST_TYPE_BIN,
+    GST_DEBUG_CATEGORY_INIT (gst_rtcbot_websocket_bin_debug,
+        "rtcbotwebsocketbin", 0, "RTCBot websocket client/server bin"));
+GST_ELEMENT_REGISTER_DEFINE (rtcbotwebsocketbin, "rtcbotwebsocketbin",
+    GST_RANK_NONE, GST_TYPE_RTCBOT_WEBSOCKET_BIN);
+
+static void gst_rtcbot_websocket_bin_dispose (GObject * object);
+static void gst_rtcbot_websocket_bin_finalize (GObject * object);
+static void gst_rtcbot_websocket_bin_set_property (GObject * object,
+    guint prop_id, const GValue * value, GParamSpec * pspec);
+static void gst_rtcbot_websocket_bin_get_property (GObject * object,
+    guint prop_id, GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_rtcbot_websocket_bin_change_state (GstElement *
+    element, GstStateChange transition);
+static GstPad *gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static void gst_rtcbot_websocket_bin_release_pad (GstElement * element,
+    GstPad * pad);
+static void gst_rtcbot_websocket_bin_handle_message (GstBin * bin,
+    GstMessage * message);
+
+static GstFlowReturn gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin *
+    self, GstBuffer * buffer);
+static GstFlowReturn gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin
+    * self, const gchar * string);
+static GstFlowReturn gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin *
+    self, const gchar * json);
+static GstSample *gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self,
+    guint64 timeout);
+static void gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self);
+
+static GstFlowReturn on_new_data (GstElement * sink, gpointer user_data);
+
+GType
+gst_rtcbot_websocket_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_RTCBOT_WEBSOCKET_MODE_CLIENT, "Connect to url", "client"},
+    {GST_RTCBOT_WEBSOCKET_MODE_SERVER, "Listen on host:port at path",
+        "server"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstRtcbotWebsocketMode", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void
+gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  gobject_class->dispose = gst_rtcbot_websocket_bin_dispose;
+  gobject_class->finalize = gst_rtcbot_websocket_bin_finalize;
+  gobject_class->set_property = gst_rtcbot_websocket_bin_set_property;
+  gobject_class->get_property = gst_rtcbot_websocket_bin_get_property;
+
+  /**
+   * GstRtcbotWebsocketBin:mode:
+   *
+   * Client (connect to `url`) or server (listen on `host`:`port`).
+   * Read when going from READY to PAUSED.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MODE] = g_param_spec_enum ("mode", "Mode",
+      "Client or server", GST_TYPE_RTCBOT_WEBSOCKET_MODE, DEFAULT_PROP_MODE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:url:
+   *
+   * Client mode: the server to connect to. ws://, wss://, and (as RTCBot
+   * accepts them) http:// and https://, which mean ws:// and wss://.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_URL] = g_param_spec_string ("url", "URL",
+      "Client mode: websocket URL to connect to (ws, wss, http, https)",
+      DEFAULT_PROP_URL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:host:
+   *
+   * Server mode: the numeric IP address to listen on ("localhost" means
+   * 127.0.0.1, "0.0.0.0" every IPv4 interface).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_HOST] = g_param_spec_string ("host", "Host",
+      "Server mode: IP address to listen on", DEFAULT_PROP_HOST,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:port:
+   *
+   * Server mode: the TCP port to listen on; 0 picks a free one, see
+   * `bound-port`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_PORT] = g_param_spec_uint ("port", "Port",
+      "Server mode: TCP port to listen on (0 = any free port)", 0, 65535,
+      DEFAULT_PROP_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:bound-port:
+   *
+   * Server mode: the port actually listening, known once the element is
+   * PAUSED; 0 before.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_BOUND_PORT] = g_param_spec_uint ("bound-port",
+      "Bound port", "Server mode: the port actually listening", 0, 65535, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebsocketBin:path:
+   *
+   * Server mode: the path websocket clients connect to.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_PATH] = g_param_spec_string ("path", "Path",
+      "Server mode: path of the websocket endpoint", DEFAULT_PROP_PATH,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:json:
+   *
+   * TRUE: every message is JSON (sent as text frames, received as
+   * `application/x-json`, invalid ones dropped and counted). FALSE: text
+   * frames are `text/x-raw, format=utf8`, binary frames
+   * `application/octet-stream`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_JSON] = g_param_spec_boolean ("json", "JSON",
+      "Messages are JSON documents", DEFAULT_PROP_JSON,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:max-message-size:
+   *
+   * Largest incoming message in bytes (libsoup's own default is 128 KiB);
+   * 0 = no limit. libsoup closes a connection that sends a larger one with
+   * code 1009.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_MESSAGE_SIZE] = g_param_spec_uint64 ("max-message-size",
+      "Max message size", "Largest incoming message in bytes (0 = no limit)",
+      0, G_MAXUINT64, DEFAULT_PROP_MAX_MESSAGE_SIZE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:invalid-messages:
+   *
+   * How many messages were dropped because they were not valid JSON
+   * (`json` TRUE), incoming and outgoing.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INVALID_MESSAGES] = g_param_spec_uint64 ("invalid-messages",
+      "Invalid messages", "Messages dropped for not being valid JSON", 0,
+      G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebsocketBin:ready:
+   *
+   * TRUE while the client connection is open or the server listens.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_READY] = g_param_spec_boolean ("ready", "Ready",
+      "The connection is open (client) or the server listens", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebsocketBin:closed:
+   *
+   * TRUE once closed by `close` or, in client mode, by the peer.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
+      "Closed by the application or the peer", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+
+  /**
+   * GstRtcbotWebsocketBin::put:
+   * @rtcbotwebsocketbin: the element
+   * @buffer: (transfer none): the message
+   *
+   * Sends @buffer (an `application/octet-stream` message: a binary frame
+   * with `json` FALSE; with `json` TRUE it must hold JSON), after setting
+   * the inner rtcbotsink's `active-pad` to NULL.
+   *
+   * Returns: GST_FLOW_OK when queued for sending, GST_FLOW_EOS when closed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_websocket_bin_put), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * GstRtcbotWebsocketBin::put-string:
+   * @rtcbotwebsocketbin: the element
+   * @string: UTF-8 text
+   *
+   * Sends @string as one text frame (with `json` TRUE it must be JSON).
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning for invalid UTF-8.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_STRING] = g_signal_new_class_handler ("put-string", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_websocket_bin_put_string), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotWebsocketBin::put-json:
+   * @rtcbotwebsocketbin: the element
+   * @json: a JSON document
+   *
+   * Validates @json and sends it as one text frame.
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning naming the parse error
+   * for invalid JSON (nothing is sent).
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_JSON] = g_signal_new_class_handler ("put-json", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_websocket_bin_put_json), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotWebsocketBin::get:
+   * @rtcbotwebsocketbin: the element
+   * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
+   *
+   * Pulls the oldest received message from the application's default
+   * subscription (created by the first `get`: messages received before it
+   * are not kept).
+   *
+   * Returns: (transfer full) (nullable): the message with its caps, or NULL
+   * on timeout, shutdown or once closed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_GET] = g_signal_new_class_handler ("get", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_websocket_bin_get), NULL, NULL, NULL,
+      GST_TYPE_SAMPLE, 1, G_TYPE_UINT64);
+
+  /**
+   * GstRtcbotWebsocketBin::close:
+   * @rtcbotwebsocketbin: the element
+   *
+   * Closes every connection (code 1000), stops accepting new ones, posts
+   * `rtcbot-closed` and ends the stream on the `src_%u` pads. Idempotent.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_websocket_bin_close), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_request_new_pad);
+  element_class->release_pad =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_release_pad);
+  bin_class->handle_message =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_handle_message);
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RTCBot websocket", "Source/Sink/Network",
+      "Websocket client or server: produces the messages it receives and "
+      "sends the messages it consumes", "gst-rtcbot developers");
+
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_WEBSOCKET_MODE, 0);
+}
+
+static void
+gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
+{
+  self->mode = DEFAULT_PROP_MODE;
+  self->url = g_strdup (DEFAULT_PROP_URL);
+  self->host = g_strdup (DEFAULT_PROP_HOST);
+  self->port = DEFAULT_PROP_PORT;
+  self->path = g_strdup (DEFAULT_PROP_PATH);
+  self->json = DEFAULT_PROP_JSON;
+  self->max_message_size = DEFAULT_PROP_MAX_MESSAGE_SIZE;
+
+  self->src = gst_element_factory_make ("rtcbotsrc", "incoming");
+  self->sink = gst_element_factory_make ("rtcbotsink", "outgoing");
+  if (self->src == NULL || self->sink == NULL) {
+    /* reported as a missing element when the bin starts */
+    gst_clear_object (&self->src);
+    gst_clear_object (&self->sink);
+    return;
+  }
+  g_object_set (self->sink, "emit-signals", TRUE, NULL);
+  g_signal_connect (self->sink, "new-data", G_CALLBACK (on_new_data), self);
+  gst_bin_add_many (GST_BIN_CAST (self), self->src, self->sink, NULL);
+}
+
+static void
+gst_rtcbot_websocket_bin_dispose (GObject * object)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
+
+  if (self->sink)
+    g_signal_handlers_disconnect_by_data (self->sink, self);
+  /* the bin owns them; these were borrowed pointers */
+  self->src = NULL;
+  self->sink = NULL;
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_rtcbot_websocket_bin_finalize (GObject * object)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
+
+  g_free (self->url);
+  g_free (self->host);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_URL:
+      g_free (self->url);
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_HOST:
+      g_free (self->host);
+      self->host = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_JSON:
+      self->json = g_value_get_boolean (value);
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      self->max_message_size = g_value_get_uint64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_HOST:
+      g_value_set_string (value, self->host);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_BOUND_PORT:
+      g_value_set_uint (value, self->bound_port);
+      break;
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_JSON:
+      g_value_set_boolean (value, self->json);
+      break;
+    case PROP_MAX_MESSAGE_SIZE:
+      g_value_set_uint64 (value, self->max_message_size);
+      break;
+    case PROP_INVALID_MESSAGES:
+      g_value_set_uint64 (value, self->invalid_messages);
+      break;
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    case PROP_CLOSED:
+      g_value_set_boolean (value, self->closed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* lifecycle: ready / closed                                              */
+
+static void
+post_structure (GstRtcbotWebsocketBin * self, GstStructure * s)
+{
+  gst_element_post_message (GST_ELEMENT_CAST (self),
+      gst_message_new_element (GST_OBJECT_CAST (self), s));
+}
+
+static void
+set_ready (GstRtcbotWebsocketBin * self, gboolean ready)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  ready = ready && !self->closed;
+  changed = self->ready != ready;
+  self->ready = ready;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!changed)
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  post_structure (self, gst_structure_new ("rtcbot-ready", "ready",
+          G_TYPE_BOOLEAN, ready, NULL));
+}
+
+/* Marks the bin closed once and tells the inner elements; FALSE when it
+ * already was. */
+static gboolean
+mark_closed (GstRtcbotWebsocketBin * self, const gchar * reason)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->closed) {
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  set_ready (self, FALSE);
+
+  GST_OBJECT_LOCK (self);
+  if (self->closed) {
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  self->closed = TRUE;
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "closed: %s", reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+  post_structure (self, gst_structure_new ("rtcbot-closed", "reason",
+          G_TYPE_STRING, reason, NULL));
+
+  /* EOS to the subscribers; the outgoing side stops consuming */
+  g_signal_emit_by_name (self->src, "close");
+  g_signal_emit_by_name (self->sink, "close");
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* messages                                                               */
+
+/* A short, printable excerpt of @data for a warning. */
+static gchar *
+make_excerpt (const gchar * data, gsize size)
+{
+  GString *s = g_string_new (NULL);
+  gsize len = MIN (size, EXCERPT_BYTES);
+  const gchar *end;
+  const gchar *p;
+
+  /* cut on a character boundary; stop at the first invalid byte */
+  g_utf8_validate_len (data, len, &end);
+  for (p = data; p < end; p++) {
+    guchar c = *p;
+
+    if (c == '\n')
+      g_string_append (s, "\\n");
+    else if (c == '\t')
+      g_string_append (s, "\\t");
+    else if (c == '\r')
+      g_string_append (s, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf (s, "\\u%04x", c);
+    else
+      g_string_append_c (s, c);
+  }
+  if ((gsize) (end - data) < size)
+    g_string_append (s, "...");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+validate_json (const gchar * data, gsize size, GError ** error)
+{
+  JsonParser *parser;
+  gboolean ok;
+
+  if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
+    g_set_error_literal (error, JSON_PARSER_ERROR,
+        JSON_PARSER_ERROR_INVALID_DATA,
+        size == 0 ? "empty message" : "not valid UTF-8");
+    return FALSE;
+  }
+  parser = json_parser_new_immutable ();
+  ok = json_parser_load_from_data (parser, data, size, error);
+  if (ok && json_parser_get_root (parser) == NULL) {
+    g_set_error_literal (error, JSON_PARSER_ERROR,
+        JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
+    ok = FALSE;
+  }
+  g_object_unref (parser);
+  return ok;
+}
+
+/* Counts an invalid message and posts a rate-limited warning naming it. */
+static void
+invalid_json (GstRtcbotWebsocketBin * self, const gchar * direction,
+    const gchar * data, gsize size, const GError * error)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 count;
+  gboolean warn;
+  gchar *excerpt;
+
+  GST_OBJECT_LOCK (self);
+  count = ++self->invalid_messages;
+  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
+  if (warn)
+    self->last_warning = now;
+  GST_OBJECT_UNLOCK (self);
+
+  excerpt = make_excerpt (data, size);
+  GST_DEBUG_OBJECT (self, "invalid %s JSON: %s near '%s'", direction,
+      error->message, excerpt);
+  if (warn) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Dropped an invalid JSON message (%s): %s, in '%s'", direction,
+            error->message, excerpt),
+        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
+            " invalid messages so far", size, count));
+  }
+  g_free (excerpt);
+}
+
+/* Soup thread: one frame from a peer becomes one message of the inner
+ * rtcbotsrc. */
+static void
+on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
+    gpointer user_data)
+{
+  WsPeer *peer = user_data;
+  WsRun *run = peer->run;
+  GstRtcbotWebsocketBin *self = run->self;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstBuffer *buffer;
+  GstCaps *caps;
+  GstSample *sample;
+  gsize size;
+  const gchar *data = g_bytes_get_data (message, &size);
+
+  if (run->stopping)
+    return;
+
+  if (run->json) {
+    GError *error = NULL;
+
+    if (!validate_json (data, size, &error)) {
+      gchar *direction = g_strdup_printf ("received from %s", peer->address);
+
+      invalid_json (self, direction, data, size, error);
+      g_free (direction);
+      g_clear_error (&error);
+      return;
+    }
+    caps = gst_caps_from_string (GST_RTCBOT_JSON_CAPS);
+  } else if (type == SOUP_WEBSOCKET_DATA_TEXT) {
+    caps = gst_caps_from_string (GST_RTCBOT_TEXT_CAPS);
+  } else {
+    caps = gst_caps_from_string (GST_RTCBOT_BYTES_CAPS);
+  }
+
+  buffer = size > 0 ? gst_buffer_new_wrapped_bytes (message) :
+      gst_buffer_new ();
+  sample = gst_sample_new (buffer, caps, NULL, NULL);
+  gst_buffer_unref (buffer);
+  gst_caps_unref (caps);
+
+  g_signal_emit_by_name (self->src, "put-sample", sample, &ret);
+  gst_sample_unref (sample);
+  if (ret != GST_FLOW_OK)
+    GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
+        gst_flow_get_name (ret));
+}
+
+/* Soup thread: sends one outgoing message to every open connection. */
+static void
+send_sample (WsRun * run, GstSample * sample)
+{
+  GstRtcbotWebsocketBin *self = run->self;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  SoupWebsocketDataType type = SOUP_WEBSOCKET_DATA_BINARY;
+  GstMapInfo map;
+  GBytes *bytes;
+  GList *l;
+
+  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+
+  if (run->json) {
+    GError *error = NULL;
+
+    if (!validate_json ((const gchar *) map.data, map.size, &error)) {
+      invalid_json (self, "not sent", (const gchar *) map.data, map.size,
+          error);
+      g_clear_error (&error);
+      gst_buffer_unmap (buffer, &map);
+      return;
+    }
+    type = SOUP_WEBSOCKET_DATA_TEXT;
+  } else {
+    GstCaps *caps = gst_sample_get_caps (sample);
+    const GstStructure *s = caps && !gst_caps_is_empty (caps) ?
+        gst_caps_get_structure (caps, 0) : NULL;
+
+    if (s && (gst_structure_has_name (s, "text/x-raw")
+            || gst_structure_has_name (s, "application/x-json")))
+      type = SOUP_WEBSOCKET_DATA_TEXT;
+  }
+
+  bytes = g_bytes_new (map.data, map.size);
+  gst_buffer_unmap (buffer, &map);
+
+  for (l = run->peers; l; l = l->next) {
+    WsPeer *peer = l->data;
+
+    if (soup_websocket_connection_get_state (peer->conn) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_send_message (peer->conn, type, bytes);
+  }
+  g_bytes_unref (bytes);
+}
+
+/* Soup thread: sends what the inner rtcbotsink holds. A client keeps it
+ * until its connection is open; a server without clients drops it. */
+static void
+drain (WsRun * run)
+{
+  GstRtcbotWebsocketBin *self = run->self;
+  GstSample *sample;
+
+  if (run->stopping || run->closing)
+    return;
+  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && run->peers == NULL)
+    return;
+
+  while (TRUE) {
+    sample = NULL;
+    g_signal_emit_by_name (self->sink, "get", (guint64) 0, &sample);
+    if (sample == NULL)
+      break;
+    if (run->peers == NULL)
+      GST_LOG_OBJECT (self, "no client connected, message dropped");
+    else
+      send_sample (run, sample);
+    gst_sample_unref (sample);
+  }
+}
+
+static gboolean
+drain_cb (gpointer user_data)
+{
+  WsRun *run = user_data;
+
+  g_atomic_int_set (&run->self->drain_pending, 0);
+  drain (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func on the soup thread of the current run, if there is one. */
+static gboolean
+invoke_on_soup_thread (GstRtcbotWebsocketBin * self, GSourceFunc func)
+{
+  GMainContext *context = NULL;
+  WsRun *run = NULL;
+  GSource *source;
+
+  GST_OBJECT_LOCK (self);
+  if (self->run) {
+    run = self->run;
+    context = g_main_context_ref (run->context);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (context == NULL)
+    return FALSE;
+  /* a source attached after the thread ended is destroyed with the
+   * context, never dispatched */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, run, NULL);
+  g_source_attach (source, context);
+  g_source_unref (source);
+  g_main_context_unref (context);
+  return TRUE;
+}
+
+/* Streaming or application thread: the inner rtcbotsink got a message.
+ * Schedules one drain on the soup thread, coalescing bursts. */
+static GstFlowReturn
+on_new_data (GstElement * sink, gpointer user_data)
+{
+  GstRtcbotWebsocketBin *self = user_data;
+
+  if (!g_atomic_int_compare_and_exchange (&self->drain_pending, 0, 1))
+    return GST_FLOW_OK;
+  if (!invoke_on_soup_thread (self, drain_cb))
+    g_atomic_int_set (&self->drain_pending, 0);
+  return GST_FLOW_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* connections (soup thread)                                              */
+
+static gboolean
+free_peer_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_free (gpointer user_data)
+{
+  WsPeer *peer = user_data;
+
+  g_signal_handlers_disconnect_by_data (peer->conn, peer);
+  g_object_unref (peer->conn);
+  g_free (peer->address);
+  g_free (peer->last_error);
+  g_free (peer);
+}
+
+static void
+post_peer (WsRun * run, const gchar * name, WsPeer * peer)
+{
+  if (run->mode != GST_RTCBOT_WEBSOCKET_MODE_SERVER)
+    return;
+  post_structure (run->self, gst_structure_new (name, "peer", G_TYPE_UINT,
+          peer->id, "address", G_TYPE_STRING, peer->address, NULL));
+}
+
+static void
+on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
+{
+  WsPeer *peer = user_data;
+  WsRun *run = peer->run;
+  GstRtcbotWebsocketBin *self = run->self;
+  GSource *source;
+
+  GST_DEBUG_OBJECT (self, "connection %u (%s) closed: %u '%s'", peer->id,
+      peer->address, soup_websocket_connection_get_close_code (conn),
+      GST_STR_NULL (soup_websocket_connection_get_close_data (conn)));
+  run->peers = g_list_remove (run->peers, peer);
+
+  if (!run->stopping) {
+    post_peer (run, "rtcbot-peer-closed", peer);
+    if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && !run->closing) {
+      const gchar *data = soup_websocket_connection_get_close_data (conn);
+      gushort code = soup_websocket_connection_get_close_code (conn);
+      gchar *reason;
+
+      if (code == 0)
+        reason = g_strdup_printf ("the connection was lost without a close "
+            "frame: code 1006%s%s", peer->last_error ? ", " : "",
+            peer->last_error ? peer->last_error : "");
+      else
+        reason = g_strdup_printf ("the peer closed the connection: code "
+            "%u%s%s", code, data && *data ? ", reason: " : "",
+            data ? data : "");
+
+      set_ready (self, FALSE);
+      mark_closed (self, reason);
+      g_free (reason);
+    }
+  }
+
+  /* the connection is still emitting: free it later */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, free_peer_cb, peer, peer_free);
+  g_source_attach (source, run->context);
+  g_source_unref (source);
+}
+
+static void
+on_peer_error (SoupWebsocketConnection * conn, GError * error,
+    gpointer user_data)
+{
+  WsPeer *peer = user_data;
+
+  GST_INFO_OBJECT (peer->run->self, "connection %u (%s): %s", peer->id,
+      peer->address, error->message);
+  g_free (peer->last_error);
+  peer->last_error = g_strdup (error->message);
+  /* libsoup 3.2 drops such a connection without sending 1009 */
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
+          SOUP_WEBSOCKET_CLOSE_TOO_BIG) && !peer->run->stopping)
+    GST_ELEMENT_WARNING (peer->run->self, STREAM, TOO_LAZY,
+        ("Closed the connection with %s: it sent a message larger than "
+            "max-message-size (%" G_GUINT64_FORMAT " bytes)", peer->address,
+            peer->run->max_message_size), ("soup: %s", error->message));
+}
+
+static WsPeer *
+add_peer (WsRun * run, SoupWebsocketConnection * conn, gchar * address)
+{
+  WsPeer *peer = g_new0 (WsPeer, 1);
+
+  peer->run = run;
+  peer->conn = conn;
+  peer->id = run->next_peer_id++;
+  peer->address = address;
+  soup_websocket_connection_set_max_incoming_payload_size (conn,
+      run->max_message_size);
+  g_signal_connect (conn, "message", G_CALLBACK (on_peer_message), peer);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_peer_closed), peer);
+  g_signal_connect (conn, "error", G_CALLBACK (on_peer_error), peer);
+  run->peers = g_list_append (run->peers, peer);
+  GST_INFO_OBJECT (run->self, "connection %u with %s open", peer->id, address);
+  return peer;
+}
+
+static void
+close_peers (WsRun * run, gushort code, const gchar * reason)
+{
+  GList *l;
+
+  for (l = run->peers; l; l = l->next) {
+    WsPeer *peer = l->data;
+
+    if (soup_websocket_connection_get_state (peer->conn) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (peer->conn, code, reason);
+  }
+}
+
+static void
+on_websocket (SoupServer * server, SoupServerMessage * msg, const char *path,
+    SoupWebsocketConnection * conn, gpointer user_data)
+{
+  WsRun *run = user_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  gchar *address;
+  WsPeer *peer;
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote)) {
+    GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
+    gchar *ip = g_inet_address_to_string (g_inet_socket_address_get_address
+        (inet));
+
+    address = g_strdup_printf ("%s:%u", ip,
+        g_inet_socket_address_get_port (inet));
+    g_free (ip);
+  } else {
+    address = g_strdup (GST_STR_NULL (soup_server_message_get_remote_host
+            (msg)));
+  }
+
+  peer = add_peer (run, g_object_ref (conn), address);
+  if (run->closing || run->stopping) {
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+        "closed");
+    return;
+  }
+  post_peer (run, "rtcbot-peer-connected", peer);
+}
+
+static void
+on_connected (GObject * object, GAsyncResult * result, gpointer user_data)
+{
+  WsRun *run = user_data;
+  GstRtcbotWebsocketBin *self = run->self;
+  SoupWebsocketConnection *conn;
+  GError *error = NULL;
+  guint status;
+
+  run->connecting = FALSE;
+  conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result,
+      &error);
+  if (conn == NULL)
+    goto failed;
+
+  add_peer (run, conn, g_uri_to_string (run->uri));
+  if (run->closing || run->stopping) {
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+        "closed");
+    return;
+  }
+  set_ready (self, TRUE);
+  drain (run);
+  return;
+
+  /* ERRORS */
+failed:
+  {
+    if (run->stopping || g_error_matches (error, G_IO_ERROR,
+            G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&error);
+      return;
+    }
+    status = soup_message_get_status (run->msg);
+    if (status != SOUP_STATUS_NONE && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not connect to %s: the server answered HTTP %u %s "
+              "instead of accepting the websocket", run->url, status,
+              GST_STR_NULL (soup_message_get_reason_phrase (run->msg))),
+          ("soup: %s", error->message));
+    } else {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not connect to %s: %s", run->url, error->message),
+          ("soup: %s (%s %d)", error->message,
+              g_quark_to_string (error->domain), error->code));
+    }
+    g_clear_error (&error);
+    return;
+  }
+}
+
+static gboolean
+close_cb (gpointer user_data)
+{
+  WsRun *run = user_data;
+
+  run->closing = TRUE;
+  if (run->cancellable)
+    g_cancellable_cancel (run->cancellable);
+  if (run->server)
+    soup_server_disconnect (run->server);
+  close_peers (run, SOUP_WEBSOCKET_CLOSE_NORMAL, "closed by the application");
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the soup thread                                                        */
+
+static gboolean
+start_server (WsRun * run, GError ** error)
+{
+  GSocketAddress *address;
+  GInetAddress *inet;
+  GSList *listeners;
+  const gchar *host = run->host ? run->host : "";
+
+  if (g_strcmp0 (host, "localhost") == 0)
+    host = "127.0.0.1";
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "'%s' is not a numeric IP address", run->host);
+    return FALSE;
+  }
+  address = g_inet_socket_address_new (inet, run->port);
+  g_object_unref (inet);
+
+  run->server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
+  soup_server_add_websocket_handler (run->server, run->path, NULL, NULL,
+      on_websocket, run, NULL);
+  if (!soup_server_listen (run->server, address, 0, error)) {
+    g_object_unref (address);
+    return FALSE;
+  }
+  g_object_unref (address);
+
+  listeners = soup_server_get_listeners (run->server);
+  if (listeners) {
+    GSocketAddress *local = g_socket_get_local_address (listeners->data, NULL);
+
+    if (G_IS_INET_SOCKET_ADDRESS (local))
+      run->bound_port =
+          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    g_clear_object (&local);
+  }
+  g_slist_free (listeners);
+  return TRUE;
+}
+
+static gboolean
+start_client (WsRun * run, GError ** error)
+{
+  run->session = soup_session_new ();
+  run->msg = soup_message_new_from_uri (SOUP_METHOD_GET, run->uri);
+  if (run->msg == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "libsoup does not accept this URL");
+    return FALSE;
+  }
+  run->cancellable = g_cancellable_new ();
+  run->connecting = TRUE;
+  soup_session_websocket_connect_async (run->session, run->msg, NULL, NULL,
+      G_PRIORITY_DEFAULT, run->cancellable, on_connected, run);
+  return TRUE;
+}
+
+static void
+announce_start (WsRun * run, WsStartState state, GError * error)
+{
+  g_mutex_lock (&run->lock);
+  run->start_state = state;
+  run->start_error = error;
+  g_cond_signal (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+static gboolean
+started_cb (gpointer user_data)
+{
+  announce_start (user_data, START_OK, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Soup thread, after its loop: closes the connections (waiting a bounded
+ * time for the closing handshakes) and destroys every libsoup object. */
+static void
+cleanup (WsRun * run)
+{
+  gint64 deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_US;
+  GSource *wake;
+
+  run->stopping = TRUE;
+  if (run->cancellable)
+    g_cancellable_cancel (run->cancellable);
+  if (run->server)
+    soup_server_disconnect (run->server);
+  close_peers (run, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "shutting down");
+
+  wake = g_timeout_source_new (10);
+  g_source_set_callback (wake, wake_cb, NULL, NULL);
+  g_source_attach (wake, run->context);
+  while ((run->peers || run->connecting)
+      && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (run->context, TRUE);
+  g_source_destroy (wake);
+  g_source_unref (wake);
+
+  /* not closed in time: disposing the connection closes its socket */
+  g_list_free_full (g_steal_pointer (&run->peers), peer_free);
+
+  g_clear_object (&run->server);
+  if (run->session)
+    soup_session_abort (run->session);
+  g_clear_object (&run->msg);
+  g_clear_object (&run->session);
+  g_clear_object (&run->cancellable);
+
+  while (g_main_context_iteration (run->context, FALSE));
+}
+
+static gpointer
+soup_thread (gpointer user_data)
+{
+  WsRun *run = user_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_main_context_push_thread_default (run->context);
+
+  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER)
+    ok = start_server (run, &error);
+  else
+    ok = start_client (run, &error);
+
+  if (ok) {
+    /* announced from inside the loop, so that a quit cannot come first */
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_HIGH);
+    g_source_set_callback (source, started_cb, run, NULL);
+    g_source_attach (source, run->context);
+    g_source_unref (source);
+    g_main_loop_run (run->loop);
+  } else {
+    announce_start (run, START_FAILED, error);
+  }
+
+  cleanup (run);
+  g_main_context_pop_thread_default (run->context);
+  return NULL;
+}
+
+static void
+ws_run_free (WsRun * run)
+{
+  g_main_loop_unref (run->loop);
+  g_main_context_unref (run->context);
+  g_free (run->url);
+  if (run->uri)
+    g_uri_unref (run->uri);
+  g_free (run->host);
+  g_free (run->path);
+  g_clear_error (&run->start_error);
+  g_mutex_clear (&run->lock);
+  g_cond_clear (&run->cond);
+  g_free (run);
+}
+
+/* Client mode: @url with http(s) turned into ws(s), or NULL and @error. */
+static GUri *
+parse_url (const gchar * url, GError ** error)
+{
+  GUri *uri, *ws;
+  const gchar *scheme, *ws_scheme;
+
+  if (url == NULL || *url == '\0') {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "no url set");
+    return NULL;
+  }
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
+  if (uri == NULL)
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "ws") == 0
+      || g_ascii_strcasecmp (scheme, "http") == 0)
+    ws_scheme = "ws";
+  else if (g_ascii_strcasecmp (scheme, "wss") == 0
+      || g_ascii_strcasecmp (scheme, "https") == 0)
+    ws_scheme = "wss";
+  else {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+        "unsupported scheme '%s' (use ws, wss, http or https)", scheme);
+    g_uri_unref (uri);
+    return NULL;
+  }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0') {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "no host in the URL");
+    g_uri_unref (uri);
+    return NULL;
+  }
+
+  ws = g_uri_build (g_uri_get_flags (uri), ws_scheme, NULL,
+      g_uri_get_host (uri), g_uri_get_port (uri),
+      *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/",
+      g_uri_get_query (uri), NULL);
+  g_uri_unref (uri);
+  return ws;
+}
+
+static gboolean
+gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
+{
+  WsRun *run = g_new0 (WsRun, 1);
+  GError *error = NULL;
+  guint bound_port;
+  gboolean server;
+
+  if (self->src == NULL || self->sink == NULL)
+    goto no_elements;
+
+  GST_OBJECT_LOCK (self);
+  run->self = self;
+  run->mode = self->mode;
+  run->url = g_strdup (self->url);
+  run->host = g_strdup (self->host);
+  run->port = self->port;
+  run->path = g_strdup (self->path ? self->path : DEFAULT_PROP_PATH);
+  run->json = self->json;
+  run->max_message_size = self->max_message_size;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->cond);
+  run->context = g_main_context_new ();
+  run->loop = g_main_loop_new (run->context, FALSE);
+  server = run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER;
+
+  if (!server && (run->uri = parse_url (run->url, &error)) == NULL)
+    goto bad_url;
+
+  g_atomic_int_set (&self->drain_pending, 0);
+  GST_OBJECT_LOCK (self);
+  self->run = run;
+  GST_OBJECT_UNLOCK (self);
+
+  run->thread = g_thread_new ("rtcbotwebsocket", soup_thread, run);
+  g_mutex_lock (&run->lock);
+  while (run->start_state == START_PENDING)
+    g_cond_wait (&run->cond, &run->lock);
+  g_mutex_unlock (&run->lock);
+  if (run->start_state == START_FAILED)
+    goto start_failed;
+
+  GST_OBJECT_LOCK (self);
+  bound_port = self->bound_port = run->bound_port;
+  GST_OBJECT_UNLOCK (self);
+  if (server) {
+    GST_INFO_OBJECT (self, "listening on ws://%s:%u%s", run->host, bound_port,
+        run->path);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
+    set_ready (self, TRUE);
+  }
+  /* what was put before the start */
+  on_new_data (self->sink, self);
+  return TRUE;
+
+  /* ERRORS */
+no_elements:
+  {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The rtcbotsrc and rtcbotsink elements are missing; check the "
+            "installation of the rtcbot plugin."), (NULL));
+    g_free (run);
+    return FALSE;
+  }
+bad_url:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not connect to %s: invalid URL: %s",
+            GST_STR_NULL (run->url), error->message), (NULL));
+    g_clear_error (&error);
+    ws_run_free (run);
+    return FALSE;
+  }
+start_failed:
+  {
+    g_thread_join (run->thread);
+    GST_OBJECT_LOCK (self);
+    self->run = NULL;
+    GST_OBJECT_UNLOCK (self);
+    if (server) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not listen on %s:%u: %s", GST_STR_NULL (run->host),
+              run->port, run->start_error->message),
+          ("soup: %s", run->start_error->message));
+    } else {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not connect to %s: %s", run->url,
+              run->start_error->message), (NULL));
+    }
+    ws_run_free (run);
+    return FALSE;
+  }
+}
+
+static void
+gst_rtcbot_websocket_bin_stop (GstRtcbotWebsocketBin * self)
+{
+  WsRun *run;
+
+  GST_OBJECT_LOCK (self);
+  run = self->run;
+  GST_OBJECT_UNLOCK (self);
+  if (run == NULL)
+    return;
+
+  g_main_loop_quit (run->loop);
+  g_thread_join (run->thread);
+
+  GST_OBJECT_LOCK (self);
+  self->run = NULL;
+  self->bound_port = 0;
+  GST_OBJECT_UNLOCK (self);
+  ws_run_free (run);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
+  set_ready (self, FALSE);
+}
+
+static GstStateChangeReturn
+gst_rtcbot_websocket_bin_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
+  GstStateChangeReturn ret;
+  gboolean was_closed;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!gst_rtcbot_websocket_bin_start (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (ret == GST_STATE_CHANGE_FAILURE)
+        gst_rtcbot_websocket_bin_stop (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* the inner elements are flushed now: nothing the soup thread does
+       * can block on them */
+      gst_rtcbot_websocket_bin_stop (self);
+      GST_OBJECT_LOCK (self);
+      was_closed = self->closed;
+      self->closed = FALSE;
+      GST_OBJECT_UNLOCK (self);
+      if (was_closed)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* pads, messages, actions                                                */
+
+static GstPad *
+gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
+  GstElement *inner = GST_PAD_TEMPLATE_DIRECTION (templ) == GST_PAD_SRC ?
+      self->src : self->sink;
+  GstPad *target, *ghost;
+
+  if (inner == NULL)
+    return NULL;
+  target = gst_element_request_pad_simple (inner,
+      name ? name : GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
+  if (target == NULL)
+    return NULL;
+
+  ghost = gst_ghost_pad_new_from_template (GST_PAD_NAME (target), target,
+      templ);
+  if (!gst_element_add_pad (element, ghost))
+    goto add_failed;
+  gst_object_unref (target);
+  return ghost;
+
+  /* ERRORS */
+add_failed:
+  {
+    GST_WARNING_OBJECT (self, "could not add pad %s", GST_PAD_NAME (target));
+    gst_object_unref (ghost);
+    gst_element_release_request_pad (inner, target);
+    gst_object_unref (target);
+    return NULL;
+  }
+}
+
+static void
+gst_rtcbot_websocket_bin_release_pad (GstElement * element, GstPad * pad)
+{
+  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  GstElement *inner = target ? gst_pad_get_parent_element (target) : NULL;
+
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (element, pad);
+  if (inner) {
+    gst_element_release_request_pad (inner, target);
+    gst_object_unref (inner);
+  }
+  gst_clear_object (&target);
+}
+
+/* The inner elements' own ready/closed messages would be mistaken for the
+ * bin's; the bin posts its own. */
+static void
+gst_rtcbot_websocket_bin_handle_message (GstBin * bin, GstMessage * message)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
+      && (GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (self->src)
+          || GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (self->sink))) {
+    const GstStructure *s = gst_message_get_structure (message);
+
+    if (gst_structure_has_name (s, "rtcbot-ready")
+        || gst_structure_has_name (s, "rtcbot-closed")) {
+      gst_message_unref (message);
+      return;
+    }
+  }
+  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+}
+
+static GstFlowReturn
+gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin * self, GstBuffer * buffer)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  if (self->sink)
+    g_signal_emit_by_name (self->sink, "put", buffer, &ret);
+  return ret;
+}
+
+static GstFlowReturn
+gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin * self,
+    const gchar * string)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  if (self->sink)
+    g_signal_emit_by_name (self->sink, "put-string", string, &ret);
+  return ret;
+}
+
+static GstFlowReturn
+gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin * self,
+    const gchar * json)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  if (self->sink)
+    g_signal_emit_by_name (self->sink, "put-json", json, &ret);
+  return ret;
+}
+
+static GstSample *
+gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self, guint64 timeout)
+{
+  GstSample *sample = NULL;
+
+  if (self->src)
+    g_signal_emit_by_name (self->src, "get", timeout, &sample);
+  return sample;
+}
+
+static void
+gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self)
+{
+  if (self->src == NULL)
+    return;
+  invoke_on_soup_thread (self, close_cb);
+  mark_closed (self, "closed by the application");
+}
