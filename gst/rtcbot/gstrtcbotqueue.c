@@ -56,7 +56,9 @@ struct _GstRtcbotQueue
   gboolean flushing;
   guint flushes;                /* counts flushes, so a waiter that slept
                                  * through a short one still sees it */
-  gboolean needs_sticky;        /* started, caps and segment not queued yet */
+  GstEvent *last_caps;          /* the sticky events queued last, to */
+  GstEvent *last_segment;       /* queue them again only when replaced */
+  gboolean eos;                 /* EOS is queued: nothing may follow it */
   guint epoch;                  /* bumped to interrupt blocked pushes */
   gboolean consumer_asleep;     /* a consumer sleeps and was not woken yet:
                                  * wake only then, once per sleep */
@@ -72,6 +74,8 @@ gst_rtcbot_queue_free (gpointer data)
 
   gst_rtcbot_queue_array_clear (queue->items);
   gst_queue_array_free (queue->items);
+  gst_clear_event (&queue->last_caps);
+  gst_clear_event (&queue->last_segment);
   g_cond_clear (&queue->space_cond);
   g_cond_clear (&queue->item_cond);
   g_mutex_clear (&queue->lock);
@@ -261,14 +265,14 @@ apply_policy (GstRtcbotQueue * queue)
  * @drops: (out caller-allocates) (optional): what the policy dropped
  *
  * Applies the queue's policy and appends @item, preceded by the sticky
- * events when they changed or the queue lacks them, in one step so nothing
+ * events when they are not the ones queued last, in one step so nothing
  * pushed from another thread slips between them. A `block` queue waits here
  * while full, until a consumer makes room, the queue flushes or
  * gst_rtcbot_queue_interrupt() is called.
  *
  * Returns: GST_FLOW_OK when @item was queued, or dropped by the policy or
- * an interrupt; GST_FLOW_FLUSHING when the queue is flushing and nothing
- * was queued.
+ * an interrupt; GST_FLOW_FLUSHING when the queue is flushing and
+ * GST_FLOW_EOS after EOS, when nothing was queued.
  */
 GstFlowReturn
 gst_rtcbot_queue_push (GstRtcbotQueue * queue, const GstRtcbotSticky * sticky,
@@ -279,14 +283,16 @@ gst_rtcbot_queue_push (GstRtcbotQueue * queue, const GstRtcbotSticky * sticky,
 
   g_mutex_lock (&queue->lock);
   dropped_before = queue->dropped;
-  ret = wait_for_room (queue);
+  ret = queue->eos ? GST_FLOW_EOS : wait_for_room (queue);
   if (ret != GST_FLOW_OK)
     goto not_queued;
 
-  if (sticky && (sticky->changed || queue->needs_sticky)) {
+  if (sticky && (sticky->caps != queue->last_caps
+          || sticky->segment != queue->last_segment)) {
+    gst_event_replace (&queue->last_caps, sticky->caps);
+    gst_event_replace (&queue->last_segment, sticky->segment);
     gst_queue_array_push_tail (queue->items, gst_event_ref (sticky->caps));
     gst_queue_array_push_tail (queue->items, gst_event_ref (sticky->segment));
-    queue->needs_sticky = FALSE;
   }
   apply_policy (queue);
   gst_queue_array_push_tail (queue->items, item);
@@ -303,21 +309,23 @@ not_queued:
     gst_mini_object_unref (item);
     if (drops)
       memset (drops, 0, sizeof (*drops));
-    return ret == GST_FLOW_FLUSHING ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+    return ret == GST_FLOW_CUSTOM_SUCCESS ? GST_FLOW_OK : ret;
   }
 }
 
 /* Appends a ref of a serialized event, e.g. EOS. Events never count
  * against max-buffers and are never dropped. Returns FALSE when
- * flushing. */
+ * flushing or after EOS. */
 gboolean
 gst_rtcbot_queue_push_event (GstRtcbotQueue * queue, GstEvent * event)
 {
   gboolean queued;
 
   g_mutex_lock (&queue->lock);
-  queued = !queue->flushing;
+  queued = !queue->flushing && !queue->eos;
   if (queued) {
+    if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+      queue->eos = TRUE;
     gst_queue_array_push_tail (queue->items, gst_event_ref (event));
     wake_consumers (queue);
   }
@@ -454,7 +462,9 @@ gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent * stream_start)
 {
   g_mutex_lock (&queue->lock);
   queue->flushing = FALSE;
-  queue->needs_sticky = TRUE;
+  queue->eos = FALSE;
+  gst_clear_event (&queue->last_caps);
+  gst_clear_event (&queue->last_segment);
   gst_queue_array_push_tail (queue->items, gst_event_ref (stream_start));
   g_mutex_unlock (&queue->lock);
 }
@@ -477,6 +487,7 @@ gst_rtcbot_queue_clear (GstRtcbotQueue * queue)
   gst_rtcbot_queue_array_clear (queue->items);
   queue->level = 0;
   queue->discont = FALSE;
+  queue->eos = FALSE;
   g_cond_broadcast (&queue->space_cond);
   g_mutex_unlock (&queue->lock);
 }

@@ -66,14 +66,14 @@ typedef struct
   guint64 dropped_total;        /* running total, for the warning text */
 } GstRtcbotQueueDrops;
 
-/* The caps and segment in force for a producer's messages. They are queued
- * ahead of a message when they @changed, or when the queue has not had
- * them since it started. */
+/* The caps and segment in force for a producer's messages, as events. A
+ * queue sends them ahead of a message whenever they are not the ones it
+ * sent last (compared by identity), so concurrent producers can never
+ * label a message with another's caps. */
 typedef struct
 {
   GstEvent *caps;
   GstEvent *segment;
-  gboolean changed;
 } GstRtcbotSticky;
 
 GstRtcbotQueue *gst_rtcbot_queue_new (GstRtcbotPolicy policy,

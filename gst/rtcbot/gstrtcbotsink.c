@@ -110,10 +110,10 @@ struct _GstRtcbotSinkPad
   /* protected by the element's object lock */
   gboolean switched;            /* just became active: next buffer DISCONT */
   gboolean released;            /* on its way out: never active again */
+  gboolean flushing_queue;      /* its FLUSH_START flushed the app queue */
 
   /* streaming thread only */
   GstSegment segment;
-  gboolean flushing_queue;      /* its FLUSH_START flushed the app queue */
 };
 
 struct _GstRtcbotSink
@@ -440,23 +440,46 @@ first_linked_pad (GstRtcbotSink * self, GstPad * except)
   return NULL;
 }
 
+/* With the object lock: whether @pad had flushed the application queue;
+ * its flush is over for the queue once it is no longer active. */
+static gboolean
+take_flush (GstPad * pad)
+{
+  GstRtcbotSinkPad *spad = GST_RTCBOT_SINK_PAD (pad);
+  gboolean flushing = spad->flushing_queue;
+
+  spad->flushing_queue = FALSE;
+  return flushing;
+}
+
 /* With the object lock. Returns the previous active pad (transfer full). */
 static GstPad *
-swap_active_pad (GstRtcbotSink * self, GstPad * pad)
+swap_active_pad (GstRtcbotSink * self, GstPad * pad, gboolean * end_flush)
 {
   GstPad *old = self->active_pad;
 
   self->active_pad = pad ? gst_object_ref (pad) : NULL;
   if (pad)
     GST_RTCBOT_SINK_PAD (pad)->switched = TRUE;
+  *end_flush = old && old != pad && take_flush (old);
   return old;
+}
+
+static void
+end_queue_flush (GstRtcbotSink * self)
+{
+  gst_rtcbot_queue_clear (self->queue);
+  gst_rtcbot_queue_set_flushing (self->queue, FALSE);
 }
 
 /* Completes a switch outside the lock: a producer of the old pad that waits
  * for room in a `block` queue gives up, and listeners hear of it. */
 static void
-finish_switch (GstRtcbotSink * self, GstPad * old, GstPad * pad)
+finish_switch (GstRtcbotSink * self, GstPad * old, GstPad * pad,
+    gboolean end_flush)
 {
+  if (end_flush)
+    end_queue_flush (self);
   if (old == pad) {
     gst_clear_object (&old);
     return;
@@ -473,6 +496,7 @@ static void
 choose_active_pad (GstRtcbotSink * self, GstPad * pad)
 {
   GstPad *old;
+  gboolean end_flush;
 
   GST_OBJECT_LOCK (self);
   if (pad && (GST_OBJECT_PARENT (pad) != GST_OBJECT_CAST (self)
@@ -483,10 +507,10 @@ choose_active_pad (GstRtcbotSink * self, GstPad * pad)
     GST_OBJECT_UNLOCK (self);
     return;
   }
-  old = swap_active_pad (self, pad);
+  old = swap_active_pad (self, pad, &end_flush);
   GST_OBJECT_UNLOCK (self);
 
-  finish_switch (self, old, pad);
+  finish_switch (self, old, pad, end_flush);
   return;
 
   /* ERRORS */
@@ -694,20 +718,26 @@ gst_rtcbot_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_copy_segment (event, &spad->segment);
       break;
     case GST_EVENT_FLUSH_START:
-      if (active) {
-        spad->flushing_queue = TRUE;
+      GST_OBJECT_LOCK (self);
+      active = self->active_pad == pad;
+      spad->flushing_queue = active;
+      GST_OBJECT_UNLOCK (self);
+      if (active)
         gst_rtcbot_queue_set_flushing (self->queue, TRUE);
-      }
       break;
-    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_FLUSH_STOP:{
+      gboolean flushed;
+
       gst_segment_init (&spad->segment, GST_FORMAT_TIME);
-      /* whoever flushed the queue ends that flush, even after a switch */
-      if (spad->flushing_queue) {
-        spad->flushing_queue = FALSE;
-        gst_rtcbot_queue_clear (self->queue);
-        gst_rtcbot_queue_set_flushing (self->queue, FALSE);
-      }
+      /* only the pad whose flush is still on the queue ends it; a switch
+       * away from it ended it already */
+      GST_OBJECT_LOCK (self);
+      flushed = take_flush (pad);
+      GST_OBJECT_UNLOCK (self);
+      if (flushed)
+        end_queue_flush (self);
       break;
+    }
     case GST_EVENT_EOS:
       if (active) {
         gchar *reason = g_strdup_printf ("end of stream on %s",
@@ -731,16 +761,16 @@ gst_rtcbot_sink_pad_link (GstPad * pad, GstObject * parent, GstPad * peer)
 {
   GstRtcbotSink *self = GST_RTCBOT_SINK (parent);
   GstPad *old = NULL;
-  gboolean select;
+  gboolean select, end_flush = FALSE;
 
   GST_OBJECT_LOCK (self);
   select = self->auto_select && !self->chosen && self->active_pad == NULL;
   if (select)
-    old = swap_active_pad (self, pad);
+    old = swap_active_pad (self, pad, &end_flush);
   GST_OBJECT_UNLOCK (self);
 
   if (select)
-    finish_switch (self, old, pad);
+    finish_switch (self, old, pad, end_flush);
   return GST_PAD_LINK_OK;
 }
 
@@ -750,6 +780,7 @@ static void
 release_active_pad (GstRtcbotSink * self, GstPad * pad)
 {
   GstPad *old, *next = NULL;
+  gboolean end_flush;
 
   GST_OBJECT_LOCK (self);
   GST_RTCBOT_SINK_PAD (pad)->released = TRUE;
@@ -759,10 +790,10 @@ release_active_pad (GstRtcbotSink * self, GstPad * pad)
   }
   if (self->auto_select && !self->chosen)
     next = first_linked_pad (self, pad);
-  old = swap_active_pad (self, next);
+  old = swap_active_pad (self, next, &end_flush);
   GST_OBJECT_UNLOCK (self);
 
-  finish_switch (self, old, next);
+  finish_switch (self, old, next, end_flush);
 }
 
 static GstPad *
@@ -792,6 +823,7 @@ gst_rtcbot_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
   gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (gst_rtcbot_sink_event));
   gst_pad_set_link_function (pad, GST_DEBUG_FUNCPTR (gst_rtcbot_sink_pad_link));
 
+  /* on failure add_pad has disposed of the floating pad */
   if (!gst_element_add_pad (element, pad))
     goto add_failed;
   return pad;
@@ -800,7 +832,6 @@ gst_rtcbot_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
 add_failed:
   {
     GST_WARNING_OBJECT (self, "a pad named %s exists already", name);
-    gst_object_unref (pad);
     return NULL;
   }
 }

@@ -120,6 +120,11 @@ struct _GstRtcbotSrcPad
 
   GstRtcbotQueue *queue;        /* has its own lock */
 
+  /* Serializes (de)activation with release, which a state change may run
+   * into from another thread: a released pad is never started again. */
+  GMutex activation_lock;
+  gboolean released;
+
   /* only touched by the pad's streaming thread, or while it is stopped */
   GstQueueArray *work;
   gboolean flow_error_posted;
@@ -235,10 +240,23 @@ gst_rtcbot_src_pad_get_property (GObject * object, guint prop_id,
 }
 
 static void
+gst_rtcbot_src_pad_dispose (GObject * object)
+{
+  GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
+
+  /* the task must be gone before the queue it waits on */
+  gst_rtcbot_queue_set_flushing (pad->queue, TRUE);
+  gst_pad_stop_task (GST_PAD_CAST (pad));
+
+  G_OBJECT_CLASS (gst_rtcbot_src_pad_parent_class)->dispose (object);
+}
+
+static void
 gst_rtcbot_src_pad_finalize (GObject * object)
 {
   GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
 
+  g_mutex_clear (&pad->activation_lock);
   gst_rtcbot_queue_array_clear (pad->work);
   gst_queue_array_free (pad->work);
   gst_rtcbot_queue_unref (pad->queue);
@@ -253,6 +271,7 @@ gst_rtcbot_src_pad_class_init (GstRtcbotSrcPadClass * klass)
 
   gobject_class->set_property = gst_rtcbot_src_pad_set_property;
   gobject_class->get_property = gst_rtcbot_src_pad_get_property;
+  gobject_class->dispose = gst_rtcbot_src_pad_dispose;
   gobject_class->finalize = gst_rtcbot_src_pad_finalize;
 
   /**
@@ -314,6 +333,7 @@ gst_rtcbot_src_pad_init (GstRtcbotSrcPad * pad)
       GST_RTCBOT_DEFAULT_MAX_BUFFERS);
   gst_rtcbot_queue_set_flushing (pad->queue, TRUE);
   pad->work = gst_queue_array_new (16);
+  g_mutex_init (&pad->activation_lock);
 }
 
 static void
@@ -347,14 +367,16 @@ handle_flow (GstRtcbotSrcPad * pad, GstFlowReturn ret)
   post_flow_error (pad, ret);
 }
 
-static void
+/* Returns FALSE once the pad is flushing: the rest of the batch is for a
+ * stream that is being stopped. */
+static gboolean
 push_pending (GstRtcbotSrcPad * pad, GstBufferList ** list)
 {
   GstBufferList *pending = *list;
   GstFlowReturn ret;
 
   if (pending == NULL)
-    return;
+    return TRUE;
   *list = NULL;
   if (gst_buffer_list_length (pending) == 1) {
     GstBuffer *buffer = gst_buffer_ref (gst_buffer_list_get (pending, 0));
@@ -365,6 +387,18 @@ push_pending (GstRtcbotSrcPad * pad, GstBufferList ** list)
     ret = gst_pad_push_list (GST_PAD_CAST (pad), pending);
   }
   handle_flow (pad, ret);
+  return ret != GST_FLOW_FLUSHING;
+}
+
+/* Returns FALSE when a sticky event could not be stored because the pad is
+ * flushing: what follows must not go out without it. */
+static gboolean
+push_event (GstRtcbotSrcPad * pad, GstEvent * event)
+{
+  gboolean sticky = GST_EVENT_IS_STICKY (event);
+
+  return gst_pad_push_event (GST_PAD_CAST (pad), event) || !sticky
+      || !GST_PAD_IS_FLUSHING (pad);
 }
 
 static void
@@ -381,6 +415,8 @@ gst_rtcbot_src_pad_loop (GstRtcbotSrcPad * pad)
   }
 
   while ((item = gst_queue_array_pop_head (pad->work))) {
+    gboolean go_on = TRUE;
+
     if (GST_IS_BUFFER (item)) {
       GstBuffer *buffer = GST_BUFFER_CAST (item);
 
@@ -394,9 +430,19 @@ gst_rtcbot_src_pad_loop (GstRtcbotSrcPad * pad)
         list = gst_buffer_list_new_sized (gst_queue_array_get_length
             (pad->work) + 1);
       gst_buffer_list_add (list, buffer);
+    } else if (push_pending (pad, &list)) {
+      go_on = push_event (pad, GST_EVENT_CAST (item));
     } else {
-      push_pending (pad, &list);
-      gst_pad_push_event (GST_PAD_CAST (pad), GST_EVENT_CAST (item));
+      gst_mini_object_unref (item);
+      go_on = FALSE;
+    }
+    if (G_UNLIKELY (!go_on)) {
+      /* a deactivation under way; a racing reactivation may already have
+       * unset flushing, so nothing of this batch may follow */
+      GST_DEBUG_OBJECT (pad, "flushing, dropping the rest of the batch");
+      gst_clear_buffer_list (&list);
+      gst_rtcbot_queue_array_clear (pad->work);
+      return;
     }
   }
   push_pending (pad, &list);
@@ -773,26 +819,12 @@ gst_rtcbot_src_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
 /* A (re)activated subscription starts with stream-start; its first message
  * brings the caps and segment in force along. */
 static gboolean
-gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
-    GstPadMode mode, gboolean active)
+gst_rtcbot_src_pad_activate (GstRtcbotSrc * self, GstRtcbotSrcPad * spad)
 {
-  GstRtcbotSrc *self = GST_RTCBOT_SRC (parent);
-  GstRtcbotSrcPad *spad = GST_RTCBOT_SRC_PAD (pad);
+  GstPad *pad = GST_PAD_CAST (spad);
   GstEvent *stream_start;
   gchar *stream_id;
-
-  if (mode != GST_PAD_MODE_PUSH)
-    return FALSE;
-
-  if (!active) {
-    gboolean ret;
-
-    gst_rtcbot_queue_set_flushing (spad->queue, TRUE);
-    ret = gst_pad_stop_task (pad);
-    gst_rtcbot_queue_clear (spad->queue);
-    gst_rtcbot_queue_array_clear (spad->work);
-    return ret;
-  }
+  gboolean closed;
 
   stream_id = gst_pad_create_stream_id (pad, GST_ELEMENT_CAST (self),
       GST_PAD_NAME (pad));
@@ -800,14 +832,47 @@ gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
   g_free (stream_id);
   GST_OBJECT_LOCK (self);
   gst_event_set_group_id (stream_start, self->group_id);
+  closed = self->lifecycle.closed;
   GST_OBJECT_UNLOCK (self);
 
   gst_rtcbot_queue_start (spad->queue, stream_start);
   gst_event_unref (stream_start);
+  /* a subscription that starts after close is over at once */
+  if (closed) {
+    GstEvent *eos = gst_event_new_eos ();
+
+    gst_rtcbot_queue_push_event (spad->queue, eos);
+    gst_event_unref (eos);
+  }
   spad->flow_error_posted = FALSE;
 
   return gst_pad_start_task (pad, (GstTaskFunction) gst_rtcbot_src_pad_loop,
       pad, NULL);
+}
+
+/* A (re)activated subscription starts with stream-start; its first message
+ * brings the caps and segment in force along. */
+static gboolean
+gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstRtcbotSrcPad *spad = GST_RTCBOT_SRC_PAD (pad);
+  gboolean ret = TRUE;
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+
+  g_mutex_lock (&spad->activation_lock);
+  if (active && !spad->released) {
+    ret = gst_rtcbot_src_pad_activate (GST_RTCBOT_SRC (parent), spad);
+  } else if (!active) {
+    gst_rtcbot_queue_set_flushing (spad->queue, TRUE);
+    ret = gst_pad_stop_task (pad);
+    gst_rtcbot_queue_clear (spad->queue);
+    gst_rtcbot_queue_array_clear (spad->work);
+  }
+  g_mutex_unlock (&spad->activation_lock);
+  return ret;
 }
 
 static GstPad *
@@ -839,6 +904,7 @@ gst_rtcbot_src_request_new_pad (GstElement * element, GstPadTemplate * templ,
       GST_DEBUG_FUNCPTR (gst_rtcbot_src_pad_query));
   GST_OBJECT_FLAG_SET (pad, GST_PAD_FLAG_PROXY_ALLOCATION);
 
+  /* on failure add_pad has disposed of the floating pad */
   if (!gst_element_add_pad (element, pad))
     goto add_failed;
 
@@ -849,7 +915,6 @@ gst_rtcbot_src_request_new_pad (GstElement * element, GstPadTemplate * templ,
 add_failed:
   {
     GST_WARNING_OBJECT (self, "a pad named %s exists already", name);
-    gst_object_unref (pad);
     return NULL;
   }
 }
@@ -858,6 +923,7 @@ static void
 gst_rtcbot_src_release_pad (GstElement * element, GstPad * pad)
 {
   GstRtcbotSrc *self = GST_RTCBOT_SRC (element);
+  GstRtcbotSrcPad *spad = GST_RTCBOT_SRC_PAD (pad);
 
   GST_DEBUG_OBJECT (self, "releasing %" GST_PTR_FORMAT, pad);
 
@@ -866,6 +932,9 @@ gst_rtcbot_src_release_pad (GstElement * element, GstPad * pad)
   g_clear_pointer (&self->subscribers, g_ptr_array_unref);
   GST_OBJECT_UNLOCK (self);
 
+  g_mutex_lock (&spad->activation_lock);
+  spad->released = TRUE;
+  g_mutex_unlock (&spad->activation_lock);
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);
 }
@@ -903,7 +972,7 @@ warn_dropped (GstRtcbotSrc * self, GstPad * pad,
 }
 
 /* With the object lock: makes @caps and @segment (when given) the ones in
- * force and returns them as events, flagged when they changed. */
+ * force and returns refs of them as events. */
 static void
 take_sticky (GstRtcbotSrc * self, GstCaps * caps, const GstSegment * segment,
     GstRtcbotSticky * sticky)
@@ -927,7 +996,6 @@ take_sticky (GstRtcbotSrc * self, GstCaps * caps, const GstSegment * segment,
 
   sticky->caps = gst_event_ref (self->caps_event);
   sticky->segment = gst_event_ref (self->segment_event);
-  sticky->changed = caps_changed || segment_changed;
 }
 
 /* Hands @buffer (transfer full) to every subscription. @caps and @segment,
@@ -941,6 +1009,9 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
   GstRtcbotQueue *default_sub = NULL;
   GstSample *sample = NULL;
   GstCaps *bytes_caps = NULL;
+  GstClock *clock = NULL;
+  GstClockTime base_time = 0;
+  GstFlowReturn ret = GST_FLOW_OK;
   guint i;
 
   GST_OBJECT_LOCK (self);
@@ -953,16 +1024,11 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
     caps = bytes_caps = gst_rtcbot_bytes_caps ();
   take_sticky (self, caps, segment, &sticky);
 
-  if (G_UNLIKELY (self->do_timestamp)) {
-    GstClock *clock = GST_ELEMENT_CLOCK (self);
-
-    if (clock) {
-      GstClockTime now = gst_clock_get_time (clock);
-
-      buffer = gst_buffer_make_writable (buffer);
-      GST_BUFFER_PTS (buffer) = now - GST_ELEMENT_CAST (self)->base_time;
-      GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
-    }
+  /* the running time only runs in PLAYING */
+  if (G_UNLIKELY (self->do_timestamp && GST_ELEMENT_CLOCK (self)
+          && GST_STATE (self) == GST_STATE_PLAYING)) {
+    clock = gst_object_ref (GST_ELEMENT_CLOCK (self));
+    base_time = GST_ELEMENT_CAST (self)->base_time;
   }
 
   subscribers = acquire_subscribers (self);
@@ -972,13 +1038,25 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
   }
   GST_OBJECT_UNLOCK (self);
 
+  if (G_UNLIKELY (clock)) {
+    GstClockTime now = gst_clock_get_time (clock);
+
+    buffer = gst_buffer_make_writable (buffer);
+    GST_BUFFER_PTS (buffer) = now > base_time ? now - base_time : 0;
+    GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+    gst_object_unref (clock);
+  }
+
   for (i = 0; i < subscribers->len; i++) {
     GstRtcbotSrcPad *pad = g_ptr_array_index (subscribers, i);
     GstRtcbotQueueDrops drops;
 
-    /* a flushing subscription is one that is not running: it misses this */
-    gst_rtcbot_queue_push (pad->queue, &sticky,
-        GST_MINI_OBJECT_CAST (gst_buffer_ref (buffer)), &drops);
+    /* a flushing subscription is one that is not running: it misses this;
+     * one that has EOS means close won the race with this put */
+    if (gst_rtcbot_queue_push (pad->queue, &sticky,
+            GST_MINI_OBJECT_CAST (gst_buffer_ref (buffer)), &drops)
+        == GST_FLOW_EOS)
+      ret = GST_FLOW_EOS;
     if (G_UNLIKELY (drops.warn))
       warn_dropped (self, GST_PAD_CAST (pad), &drops);
   }
@@ -993,7 +1071,7 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
   gst_event_unref (sticky.segment);
   gst_clear_caps (&bytes_caps);
   gst_buffer_unref (buffer);
-  return GST_FLOW_OK;
+  return ret;
 
   /* ERRORS */
 closed:
@@ -1070,6 +1148,11 @@ gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout)
   gboolean discont = FALSE;
 
   GST_OBJECT_LOCK (self);
+  if (self->lifecycle.closed && self->default_sub == NULL) {
+    /* nothing can come any more */
+    GST_OBJECT_UNLOCK (self);
+    return NULL;
+  }
   ensure_default_subscription (self);
   queue = gst_rtcbot_queue_ref (self->default_sub);
   GST_OBJECT_UNLOCK (self);

@@ -1025,6 +1025,178 @@ GST_START_TEST (test_close_in_pipeline_reaches_eos)
 
 GST_END_TEST;
 
+
+/* Release racing a state change must neither leave a task running on a
+ * removed pad nor hang the state change. */
+typedef struct
+{
+  GstElement *src;
+  gint stop;
+} Toggler;
+
+static gpointer
+toggle_states (gpointer user_data)
+{
+  Toggler *t = user_data;
+
+  while (!g_atomic_int_get (&t->stop)) {
+    gst_element_set_state (t->src, GST_STATE_PLAYING);
+    gst_element_set_state (t->src, GST_STATE_READY);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_release_during_state_changes)
+{
+  GstElement *src = make_src ();
+  Toggler t = { src, 0 };
+  GThread *thread = g_thread_new ("toggle", toggle_states, &t);
+  GPtrArray *released = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  for (i = 0; i < 500; i++) {
+    GstPad *pad = gst_element_request_pad_simple (src, "src_%u");
+
+    fail_unless (pad != NULL);
+    put_offset (src, i);
+    gst_element_release_request_pad (src, pad);
+    fail_unless (GST_OBJECT_PARENT (pad) == NULL);
+    g_ptr_array_add (released, pad);
+  }
+  g_atomic_int_set (&t.stop, 1);
+  g_thread_join (thread);
+
+  /* once the state changes are over, nothing runs on a released pad */
+  for (i = 0; i < released->len; i++) {
+    GstPad *pad = g_ptr_array_index (released, i);
+    GstTask *task = GST_PAD_TASK (pad);
+
+    fail_unless (task == NULL
+        || gst_task_get_state (task) != GST_TASK_STARTED,
+        "%s still has a running task", GST_PAD_NAME (pad));
+  }
+  g_ptr_array_unref (released);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Messages put concurrently with different caps each arrive under their
+ * own caps. */
+static GstPadProbeReturn
+check_caps_of_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  gint *mislabelled = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gboolean json = caps && gst_structure_has_name (gst_caps_get_structure
+      (caps, 0), "application/x-json");
+  guint8 first = 0;
+
+  gst_buffer_extract (buffer, 0, &first, 1);
+  if (json != (first == '{'))
+    g_atomic_int_inc (mislabelled);
+  gst_clear_caps (&caps);
+  return GST_PAD_PROBE_OK;
+}
+
+typedef struct
+{
+  GstElement *src;
+  const gchar *signal;
+  const gchar *text;
+} KindPutter;
+
+static gpointer
+put_kind_thread (gpointer user_data)
+{
+  KindPutter *p = user_data;
+  guint i;
+
+  for (i = 0; i < 5000; i++)
+    put_string (p->src, p->signal, p->text);
+  return NULL;
+}
+
+GST_START_TEST (test_concurrent_puts_keep_their_caps)
+{
+  GstElement *pipeline = gst_parse_launch ("rtcbotsrc name=src ! "
+      "fakesink name=sink sync=false async=false", NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+  GstPad *srcpad = gst_pad_get_peer (sinkpad);
+  KindPutter json = { src, "put-json", "{}" };
+  KindPutter text = { src, "put-string", "text" };
+  GThread *a, *b;
+  gint mislabelled = 0;
+
+  gst_util_set_object_arg (G_OBJECT (srcpad), "policy", "block");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER,
+      check_caps_of_buffer, &mislabelled, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  a = g_thread_new ("json", put_kind_thread, &json);
+  b = g_thread_new ("text", put_kind_thread, &text);
+  g_thread_join (a);
+  g_thread_join (b);
+  g_signal_emit_by_name (src, "close");
+  gst_message_unref (gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+          GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS));
+  fail_unless_equals_int (g_atomic_int_get (&mislabelled), 0);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (srcpad);
+  gst_object_unref (sinkpad);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_after_close_get_and_new_subscribers_end_at_once)
+{
+  GstElement *src = make_src ();
+  GstHarness *h;
+  GstBuffer *buffer = NULL;
+  gint64 start;
+
+  g_signal_emit_by_name (src, "close");
+  /* no subscription existed: nothing can come, so no waiting */
+  start = g_get_monotonic_time ();
+  fail_unless (get (src, 60 * GST_SECOND) == NULL);
+  fail_unless (g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC);
+
+  /* a subscriber that arrives after close gets its stream, then EOS */
+  h = subscribe (src);
+  fail_unless (gst_harness_pull_until_eos (h, &buffer));
+  fail_unless (buffer == NULL);
+  assert_next_event (h, GST_EVENT_STREAM_START);
+
+  gst_harness_teardown (h);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_request_taken_name_fails_cleanly)
+{
+  GstElement *src = make_src ();
+  GstPad *pad = gst_element_request_pad_simple (src, "src_3"), *again = NULL;
+
+  fail_unless (pad != NULL);
+  /* core warns about the taken name, then asks us anyway */
+  ASSERT_CRITICAL (again = gst_element_request_pad_simple (src, "src_3"));
+  fail_unless (again == NULL);
+  gst_element_release_request_pad (src, pad);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbotsrc_suite (void)
 {
@@ -1052,6 +1224,10 @@ rtcbotsrc_suite (void)
   tcase_add_test (tc, test_request_release_while_putting);
   tcase_add_test (tc, test_state_cycles_with_traffic);
   tcase_add_test (tc, test_close_in_pipeline_reaches_eos);
+  tcase_add_test (tc, test_release_during_state_changes);
+  tcase_add_test (tc, test_concurrent_puts_keep_their_caps);
+  tcase_add_test (tc, test_after_close_get_and_new_subscribers_end_at_once);
+  tcase_add_test (tc, test_request_taken_name_fails_cleanly);
   return s;
 }
 
