@@ -55,7 +55,8 @@
  * ## Bus messages
  *
  * * `rtcbot-ready` (element message): field `ready` (boolean). TRUE when
- *   the client connection is open or the server listens.
+ *   the client connection is open (again after every reconnection) or the
+ *   server listens, FALSE when it is lost or stops.
  * * `rtcbot-closed` (element message): field `reason` (string), with the
  *   close code and reason when the peer closed. Posted once; the `src_%u`
  *   pads then get EOS.
@@ -63,7 +64,14 @@
  *   mode): fields `peer` (guint, an id unique in this run) and `address`
  *   (string, "ip:port" of the client).
  * * An error naming the URL or host:port and the cause when the client
- *   cannot connect or the server cannot listen.
+ *   cannot connect (refused, DNS, HTTP status other than 101 such as 503,
+ *   TLS) or the server cannot listen.
+ * * With `reconnect` (client), instead of the error and of the end of
+ *   stream: a rate-limited warning when the connection is lost or an
+ *   attempt fails, naming the URL, the cause and the delay before the next
+ *   attempt.
+ * * Server with `max-clients`: a rate-limited warning naming the client
+ *   refused with HTTP 503.
  * * A rate-limited warning for each invalid JSON message.
  *
  * ## Example launch line
@@ -98,12 +106,23 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_websocket_bin_debug);
 #define DEFAULT_PROP_PATH "/ws"
 #define DEFAULT_PROP_JSON TRUE
 #define DEFAULT_PROP_MAX_MESSAGE_SIZE (1024 * 1024)
+#define DEFAULT_PROP_RECONNECT FALSE
+#define DEFAULT_PROP_RECONNECT_MIN 500
+#define DEFAULT_PROP_RECONNECT_MAX 30000
+#define DEFAULT_PROP_KEEPALIVE_INTERVAL 0
+#define DEFAULT_PROP_TLS_VALIDATION TRUE
+#define DEFAULT_PROP_MAX_CLIENTS 0
 
 /* how long a shutdown waits for the closing handshakes */
 #define SHUTDOWN_TIMEOUT_US (1 * G_USEC_PER_SEC)
 /* at most one invalid-message warning per this interval */
 #define WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
 #define EXCERPT_BYTES 32
+/* client: connecting and the HTTP/TLS handshakes, seconds */
+#define CONNECT_TIMEOUT_S 30
+/* at most one connection warning (lost, refused, retrying, client refused
+ * by max-clients) per this interval; the first one always */
+#define CONNECTION_WARNING_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 enum
 {
@@ -116,6 +135,12 @@ enum
   PROP_PATH,
   PROP_JSON,
   PROP_MAX_MESSAGE_SIZE,
+  PROP_RECONNECT,
+  PROP_RECONNECT_MIN,
+  PROP_RECONNECT_MAX,
+  PROP_KEEPALIVE_INTERVAL,
+  PROP_TLS_VALIDATION,
+  PROP_MAX_CLIENTS,
   PROP_INVALID_MESSAGES,
   PROP_READY,
   PROP_CLOSED,
@@ -179,6 +204,12 @@ struct _WsRun
   gchar *path;
   gboolean json;
   guint64 max_message_size;
+  gboolean reconnect;
+  guint reconnect_min;          /* ms */
+  guint reconnect_max;          /* ms */
+  guint keepalive_interval;     /* s */
+  gboolean tls_validation;
+  guint max_clients;
 
   /* start handshake with the state change thread */
   GMutex lock;
@@ -197,6 +228,9 @@ struct _WsRun
   guint next_peer_id;
   gboolean closing;             /* close action: no more connections */
   gboolean stopping;            /* shutdown: nothing reaches the elements */
+  guint backoff;                /* ms, delay before the next reconnection */
+  GSource *reconnect_source;    /* pending reconnection */
+  gint64 last_connection_warning;
 };
 
 struct _GstRtcbotWebsocketBin
@@ -217,6 +251,12 @@ struct _GstRtcbotWebsocketBin
   gchar *path;
   gboolean json;
   guint64 max_message_size;
+  gboolean reconnect;
+  guint reconnect_min;
+  guint reconnect_max;
+  guint keepalive_interval;
+  gboolean tls_validation;
+  guint max_clients;
   guint64 invalid_messages;
   gint64 last_warning;
   gboolean ready;
@@ -393,6 +433,95 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
+   * GstRtcbotWebsocketBin:reconnect:
+   *
+   * Client mode: when the connection cannot be opened or is lost (peer
+   * close, network error), post a rate-limited warning and try again after
+   * `reconnect-min` ms, doubling the delay after every failed attempt up to
+   * `reconnect-max` ms. Each successful connection posts `rtcbot-ready`
+   * (ready TRUE); while disconnected `ready` is FALSE and what is put stays
+   * in the outgoing queue (its policy applies) until the next connection.
+   * Without it, a failure to connect is an error and a peer close ends the
+   * stream.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RECONNECT] = g_param_spec_boolean ("reconnect", "Reconnect",
+      "Client mode: reconnect with exponential backoff instead of failing "
+      "or ending the stream", DEFAULT_PROP_RECONNECT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:reconnect-min:
+   *
+   * Client mode with `reconnect`: milliseconds before the first attempt to
+   * reconnect, and again after every successful connection.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RECONNECT_MIN] = g_param_spec_uint ("reconnect-min",
+      "Reconnect min", "Client mode: first reconnection delay (ms)", 1,
+      G_MAXINT, DEFAULT_PROP_RECONNECT_MIN,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:reconnect-max:
+   *
+   * Client mode with `reconnect`: the longest delay between two attempts
+   * in milliseconds (the delay doubles from `reconnect-min` up to this).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RECONNECT_MAX] = g_param_spec_uint ("reconnect-max",
+      "Reconnect max", "Client mode: longest reconnection delay (ms)", 1,
+      G_MAXINT, DEFAULT_PROP_RECONNECT_MAX,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:keepalive-interval:
+   *
+   * Seconds between the pings sent on every connection (both modes), so
+   * that idle connections stay open through NATs and proxies and a dead
+   * peer is noticed; 0 = no pings.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_KEEPALIVE_INTERVAL] =
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+      "Seconds between pings on every connection (0 = off)", 0, G_MAXUINT,
+      DEFAULT_PROP_KEEPALIVE_INTERVAL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:tls-validation:
+   *
+   * Client mode, wss:// URLs: check the server's certificate against the
+   * system CAs (TRUE). FALSE accepts any certificate (self-signed, expired,
+   * wrong host): for testing only.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_VALIDATION] = g_param_spec_boolean ("tls-validation",
+      "TLS validation",
+      "Client mode: reject untrusted server certificates (FALSE: for testing)",
+      DEFAULT_PROP_TLS_VALIDATION,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:max-clients:
+   *
+   * Server mode: the most clients connected at once; 0 = no limit. A
+   * client beyond it is refused with HTTP 503 (and a rate-limited warning);
+   * the connected ones are not affected.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_CLIENTS] = g_param_spec_uint ("max-clients",
+      "Max clients", "Server mode: most clients at once (0 = no limit)", 0,
+      G_MAXUINT, DEFAULT_PROP_MAX_CLIENTS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstRtcbotWebsocketBin:invalid-messages:
    *
    * How many messages were dropped because they were not valid JSON
@@ -541,6 +670,12 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
   self->path = g_strdup (DEFAULT_PROP_PATH);
   self->json = DEFAULT_PROP_JSON;
   self->max_message_size = DEFAULT_PROP_MAX_MESSAGE_SIZE;
+  self->reconnect = DEFAULT_PROP_RECONNECT;
+  self->reconnect_min = DEFAULT_PROP_RECONNECT_MIN;
+  self->reconnect_max = DEFAULT_PROP_RECONNECT_MAX;
+  self->keepalive_interval = DEFAULT_PROP_KEEPALIVE_INTERVAL;
+  self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
+  self->max_clients = DEFAULT_PROP_MAX_CLIENTS;
 
   self->src = gst_element_factory_make ("rtcbotsrc", "incoming");
   self->sink = gst_element_factory_make ("rtcbotsink", "outgoing");
@@ -613,6 +748,24 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
     case PROP_MAX_MESSAGE_SIZE:
       self->max_message_size = g_value_get_uint64 (value);
       break;
+    case PROP_RECONNECT:
+      self->reconnect = g_value_get_boolean (value);
+      break;
+    case PROP_RECONNECT_MIN:
+      self->reconnect_min = g_value_get_uint (value);
+      break;
+    case PROP_RECONNECT_MAX:
+      self->reconnect_max = g_value_get_uint (value);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      self->keepalive_interval = g_value_get_uint (value);
+      break;
+    case PROP_TLS_VALIDATION:
+      self->tls_validation = g_value_get_boolean (value);
+      break;
+    case PROP_MAX_CLIENTS:
+      self->max_clients = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -651,6 +804,24 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_MESSAGE_SIZE:
       g_value_set_uint64 (value, self->max_message_size);
+      break;
+    case PROP_RECONNECT:
+      g_value_set_boolean (value, self->reconnect);
+      break;
+    case PROP_RECONNECT_MIN:
+      g_value_set_uint (value, self->reconnect_min);
+      break;
+    case PROP_RECONNECT_MAX:
+      g_value_set_uint (value, self->reconnect_max);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, self->keepalive_interval);
+      break;
+    case PROP_TLS_VALIDATION:
+      g_value_set_boolean (value, self->tls_validation);
+      break;
+    case PROP_MAX_CLIENTS:
+      g_value_set_uint (value, self->max_clients);
       break;
     case PROP_INVALID_MESSAGES:
       g_value_set_uint64 (value, self->invalid_messages);
@@ -913,6 +1084,16 @@ send_sample (WsRun * run, GstSample * sample)
   g_bytes_unref (bytes);
 }
 
+/* Soup thread: client mode, the connection is open. */
+static gboolean
+client_is_open (WsRun * run)
+{
+  WsPeer *peer = run->peers ? run->peers->data : NULL;
+
+  return peer && soup_websocket_connection_get_state (peer->conn) ==
+      SOUP_WEBSOCKET_STATE_OPEN;
+}
+
 /* Soup thread: sends what the inner rtcbotsink holds. A client keeps it
  * until its connection is open; a server without clients drops it. */
 static void
@@ -923,7 +1104,9 @@ drain (WsRun * run)
 
   if (run->stopping || run->closing)
     return;
-  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && run->peers == NULL)
+  /* a client keeps the messages while it is not connected, also while a
+   * lost connection is closing, so that a reconnection sends them */
+  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && !client_is_open (run))
     return;
 
   while (TRUE) {
@@ -994,6 +1177,57 @@ on_new_data (GstElement * sink, gpointer user_data)
 /* ---------------------------------------------------------------------- */
 /* connections (soup thread)                                              */
 
+static void connect_client (WsRun * run);
+
+/* Soup thread: TRUE when a connection warning may be posted now. */
+static gboolean
+connection_warning_allowed (WsRun * run)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (run->last_connection_warning != 0
+      && now - run->last_connection_warning < CONNECTION_WARNING_INTERVAL_US)
+    return FALSE;
+  run->last_connection_warning = now;
+  return TRUE;
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  WsRun *run = user_data;
+
+  g_clear_pointer (&run->reconnect_source, g_source_unref);
+  if (!run->closing && !run->stopping)
+    connect_client (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* Soup thread: the next attempt after the current backoff, which then
+ * doubles up to reconnect-max. */
+static guint
+schedule_reconnect (WsRun * run)
+{
+  guint delay = run->backoff;
+
+  g_assert (run->reconnect_source == NULL);
+  run->backoff = MIN ((guint64) run->backoff * 2, run->reconnect_max);
+  run->reconnect_source = g_timeout_source_new (delay);
+  g_source_set_callback (run->reconnect_source, reconnect_cb, run, NULL);
+  g_source_attach (run->reconnect_source, run->context);
+  GST_DEBUG_OBJECT (run->self, "reconnecting to %s in %u ms", run->url, delay);
+  return delay;
+}
+
+static void
+cancel_reconnect (WsRun * run)
+{
+  if (run->reconnect_source) {
+    g_source_destroy (run->reconnect_source);
+    g_clear_pointer (&run->reconnect_source, g_source_unref);
+  }
+}
+
 static gboolean
 free_peer_cb (gpointer user_data)
 {
@@ -1051,7 +1285,16 @@ on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
             data ? data : "");
 
       set_ready (self, FALSE);
-      mark_closed (self, reason);
+      if (run->reconnect) {
+        guint delay = schedule_reconnect (run);
+
+        if (connection_warning_allowed (run))
+          GST_ELEMENT_WARNING (self, RESOURCE, READ,
+              ("Lost the connection to %s (%s); reconnecting in %u ms",
+                  run->url, reason, delay), (NULL));
+      } else {
+        mark_closed (self, reason);
+      }
       g_free (reason);
     }
   }
@@ -1093,6 +1336,8 @@ add_peer (WsRun * run, SoupWebsocketConnection * conn, gchar * address)
   peer->address = address;
   soup_websocket_connection_set_max_incoming_payload_size (conn,
       run->max_message_size);
+  soup_websocket_connection_set_keepalive_interval (conn,
+      run->keepalive_interval);
   g_signal_connect (conn, "message", G_CALLBACK (on_peer_message), peer);
   g_signal_connect (conn, "closed", G_CALLBACK (on_peer_closed), peer);
   g_signal_connect (conn, "error", G_CALLBACK (on_peer_error), peer);
@@ -1115,14 +1360,12 @@ close_peers (WsRun * run, gushort code, const gchar * reason)
   }
 }
 
-static void
-on_websocket (SoupServer * server, SoupServerMessage * msg, const char *path,
-    SoupWebsocketConnection * conn, gpointer user_data)
+/* "ip:port" of the client of @msg */
+static gchar *
+remote_address (SoupServerMessage * msg)
 {
-  WsRun *run = user_data;
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   gchar *address;
-  WsPeer *peer;
 
   if (G_IS_INET_SOCKET_ADDRESS (remote)) {
     GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
@@ -1136,8 +1379,46 @@ on_websocket (SoupServer * server, SoupServerMessage * msg, const char *path,
     address = g_strdup (GST_STR_NULL (soup_server_message_get_remote_host
             (msg)));
   }
+  return address;
+}
 
-  peer = add_peer (run, g_object_ref (conn), address);
+/* Soup thread: the normal handler of the websocket path runs before
+ * libsoup processes the handshake; a status set here refuses it. */
+static void
+on_server_request (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  WsRun *run = user_data;
+  guint clients;
+  gchar *address;
+
+  if (run->max_clients == 0)
+    return;
+  clients = g_list_length (run->peers);
+  if (clients < run->max_clients)
+    return;
+
+  address = remote_address (msg);
+  GST_INFO_OBJECT (run->self, "refusing %s: %u clients connected", address,
+      clients);
+  soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+      "Too many clients");
+  if (connection_warning_allowed (run))
+    GST_ELEMENT_WARNING (run->self, RESOURCE, BUSY,
+        ("Refused the websocket client %s on port %u with HTTP 503: "
+            "max-clients (%u) are connected", address, run->bound_port,
+            run->max_clients), (NULL));
+  g_free (address);
+}
+
+static void
+on_websocket (SoupServer * server, SoupServerMessage * msg, const char *path,
+    SoupWebsocketConnection * conn, gpointer user_data)
+{
+  WsRun *run = user_data;
+  WsPeer *peer;
+
+  peer = add_peer (run, g_object_ref (conn), remote_address (msg));
   if (run->closing || run->stopping) {
     soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
         "closed");
@@ -1167,6 +1448,7 @@ on_connected (GObject * object, GAsyncResult * result, gpointer user_data)
         "closed");
     return;
   }
+  run->backoff = run->reconnect_min;
   set_ready (self, TRUE);
   drain (run);
   return;
@@ -1180,7 +1462,41 @@ failed:
       return;
     }
     status = soup_message_get_status (run->msg);
-    if (status != SOUP_STATUS_NONE && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+    if (run->reconnect && !run->closing) {
+      guint delay = schedule_reconnect (run);
+
+      if (connection_warning_allowed (run)) {
+        if (status != SOUP_STATUS_NONE
+            && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+          GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+              ("Could not connect to %s: the server answered HTTP %u %s; "
+                  "retrying in %u ms", run->url, status,
+                  GST_STR_NULL (soup_message_get_reason_phrase (run->msg)),
+                  delay), ("soup: %s", error->message));
+        else
+          GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+              ("Could not connect to %s: %s; retrying in %u ms", run->url,
+                  error->message, delay), ("soup: %s (%s %d)",
+                  error->message, g_quark_to_string (error->domain),
+                  error->code));
+      }
+      g_clear_error (&error);
+      return;
+    }
+    if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)
+        || (error->domain == SOUP_SESSION_ERROR
+            && soup_message_get_tls_peer_certificate_errors (run->msg))) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not connect to %s: the server's TLS certificate is not "
+              "trusted (tls-validation=false accepts it, for testing only)",
+              run->url), ("soup: %s", error->message));
+    } else if (error->domain == G_TLS_ERROR) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not connect to %s: the TLS handshake failed: %s", run->url,
+              error->message), ("soup: %s (%s %d)", error->message,
+              g_quark_to_string (error->domain), error->code));
+    } else if (status != SOUP_STATUS_NONE
+        && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
           ("Could not connect to %s: the server answered HTTP %u %s "
               "instead of accepting the websocket", run->url, status,
@@ -1203,6 +1519,7 @@ close_cb (gpointer user_data)
   WsRun *run = user_data;
 
   run->closing = TRUE;
+  cancel_reconnect (run);
   if (run->cancellable)
     g_cancellable_cancel (run->cancellable);
   if (run->server)
@@ -1234,6 +1551,8 @@ start_server (WsRun * run, GError ** error)
   g_object_unref (inet);
 
   run->server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
+  soup_server_add_handler (run->server, run->path, on_server_request, run,
+      NULL);
   soup_server_add_websocket_handler (run->server, run->path, NULL, NULL,
       on_websocket, run, NULL);
   if (!soup_server_listen (run->server, address, 0, error)) {
@@ -1256,19 +1575,40 @@ start_server (WsRun * run, GError ** error)
 }
 
 static gboolean
-start_client (WsRun * run, GError ** error)
+accept_any_certificate (SoupMessage * msg, GTlsCertificate * certificate,
+    GTlsCertificateFlags errors, gpointer user_data)
 {
-  run->session = soup_session_new ();
+  WsRun *run = user_data;
+
+  GST_INFO_OBJECT (run->self, "accepting the certificate of %s despite "
+      "errors 0x%x (tls-validation is off)", run->url, errors);
+  return TRUE;
+}
+
+/* Soup thread: one connection attempt, with a new message each time. */
+static void
+connect_client (WsRun * run)
+{
+  g_clear_object (&run->msg);
   run->msg = soup_message_new_from_uri (SOUP_METHOD_GET, run->uri);
-  if (run->msg == NULL) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "libsoup does not accept this URL");
-    return FALSE;
-  }
-  run->cancellable = g_cancellable_new ();
+  if (!run->tls_validation)
+    g_signal_connect (run->msg, "accept-certificate",
+        G_CALLBACK (accept_any_certificate), run);
   run->connecting = TRUE;
+  GST_DEBUG_OBJECT (run->self, "connecting to %s", run->url);
   soup_session_websocket_connect_async (run->session, run->msg, NULL, NULL,
       G_PRIORITY_DEFAULT, run->cancellable, on_connected, run);
+}
+
+static gboolean
+start_client (WsRun * run, GError ** error)
+{
+  /* bounds connecting and the opening handshakes (a wss:// URL to a
+   * plain server would wait for ever); libsoup clears it on the websocket */
+  run->session = soup_session_new_with_options ("timeout",
+      CONNECT_TIMEOUT_S, NULL);
+  run->cancellable = g_cancellable_new ();
+  connect_client (run);
   return TRUE;
 }
 
@@ -1304,6 +1644,7 @@ cleanup (WsRun * run)
   GSource *wake;
 
   run->stopping = TRUE;
+  cancel_reconnect (run);
   if (run->cancellable)
     g_cancellable_cancel (run->cancellable);
   if (run->server)
@@ -1444,7 +1785,14 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   run->path = g_strdup (self->path ? self->path : DEFAULT_PROP_PATH);
   run->json = self->json;
   run->max_message_size = self->max_message_size;
+  run->reconnect = self->reconnect;
+  run->reconnect_min = self->reconnect_min;
+  run->reconnect_max = MAX (self->reconnect_max, self->reconnect_min);
+  run->keepalive_interval = self->keepalive_interval;
+  run->tls_validation = self->tls_validation;
+  run->max_clients = self->max_clients;
   GST_OBJECT_UNLOCK (self);
+  run->backoff = run->reconnect_min;
 
   g_mutex_init (&run->lock);
   g_cond_init (&run->cond);

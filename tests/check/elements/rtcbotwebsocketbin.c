@@ -28,6 +28,12 @@
 #include <gst/check/gstcheck.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #define CAPS_JSON "application/x-json"
 #define CAPS_TEXT "text/x-raw, format = (string) utf8"
 #define CAPS_BYTES "application/octet-stream"
@@ -40,6 +46,9 @@ typedef struct
   GstElement *pipeline;
   GstElement *ws;
   GstBus *bus;
+  /* seen (and skipped) by wait_for */
+  gboolean saw_eos;
+  gboolean saw_closed;
 } Peer;
 
 static Peer *
@@ -109,6 +118,10 @@ wait_for (Peer * p, GstMessageType type, const gchar * name)
       gst_message_parse_error (msg, &err, &dbg);
       fail ("unexpected error: %s (%s)", err->message, GST_STR_NULL (dbg));
     }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+      p->saw_eos = TRUE;
+    if (gst_message_has_name (msg, "rtcbot-closed"))
+      p->saw_closed = TRUE;
     gst_message_unref (msg);
   }
 }
@@ -618,6 +631,426 @@ GST_START_TEST (test_connect_cycles)
 
 GST_END_TEST;
 
+/* the text of the next message of @type, which must name every @expected */
+static gchar *
+wait_text (Peer * p, GstMessageType type, ...)
+{
+  GstMessage *msg = wait_for (p, type, NULL);
+  GError *err = NULL;
+  const gchar *expected;
+  gchar *text;
+  va_list args;
+
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, NULL);
+  else
+    gst_message_parse_warning (msg, &err, NULL);
+  GST_INFO ("%s: %s", gst_message_type_get_name (type), err->message);
+  va_start (args, type);
+  while ((expected = va_arg (args, const gchar *)))
+      fail_unless (strstr (err->message, expected) != NULL,
+        "'%s' not in '%s'", expected, err->message);
+  va_end (args);
+  text = g_strdup (err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  return text;
+}
+
+static void
+wait_not_ready (Peer * p)
+{
+  while (TRUE) {
+    GstMessage *msg = wait_for (p, GST_MESSAGE_ELEMENT, "rtcbot-ready");
+    gboolean ready = TRUE;
+
+    gst_structure_get_boolean (gst_message_get_structure (msg), "ready",
+        &ready);
+    gst_message_unref (msg);
+    if (!ready)
+      return;
+  }
+}
+
+static gboolean
+get_ready (Peer * p)
+{
+  gboolean ready;
+
+  g_object_get (p->ws, "ready", &ready, NULL);
+  return ready;
+}
+
+GST_START_TEST (test_new_property_defaults)
+{
+  GstElement *ws = gst_element_factory_make ("rtcbotwebsocketbin", NULL);
+  gboolean reconnect, tls_validation;
+  guint min, max, keepalive, max_clients;
+
+  fail_unless (ws != NULL);
+  g_object_get (ws, "reconnect", &reconnect, "reconnect-min", &min,
+      "reconnect-max", &max, "keepalive-interval", &keepalive,
+      "tls-validation", &tls_validation, "max-clients", &max_clients, NULL);
+  fail_unless (!reconnect);
+  fail_unless_equals_int (min, 500);
+  fail_unless_equals_int (max, 30000);
+  fail_unless_equals_int (keepalive, 0);
+  fail_unless (tls_validation);
+  fail_unless_equals_int (max_clients, 0);
+  gst_object_unref (ws);
+}
+
+GST_END_TEST;
+
+/* The server stops (state NULL) and comes back on the same port: a client
+ * with reconnect reconnects, and what was put during the outage arrives. */
+GST_START_TEST (test_reconnect_server_restart)
+{
+  Peer *server = server_new (NULL);
+  Peer *client;
+  guint port;
+  gboolean closed = TRUE;
+  gchar *url = server_url (server);
+
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  subscribe (server);
+  client = client_new (server, "reconnect=true reconnect-min=50 "
+      "reconnect-max=200", TRUE);
+  wait_ready (client);
+  subscribe (client);
+  wait_peer (server, "rtcbot-peer-connected");
+  put (client, "put-json", "[\"before\"]");
+  expect_string (server, CAPS_JSON, "[\"before\"]");
+
+  /* outage */
+  fail_unless_equals_int (gst_element_set_state (server->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  wait_not_ready (client);
+  fail_if (get_ready (client));
+  g_free (wait_text (client, GST_MESSAGE_WARNING, url, "reconnecting", NULL));
+  put (client, "put-json", "[\"during\"]");
+
+  /* back on the same port */
+  g_object_set (server->ws, "port", port, NULL);
+  peer_play (server);
+  wait_ready (client);
+  fail_unless (get_ready (client));
+  wait_peer (server, "rtcbot-peer-connected");
+  expect_string (server, CAPS_JSON, "[\"during\"]");
+  put (client, "put-json", "[\"after\"]");
+  expect_string (server, CAPS_JSON, "[\"after\"]");
+  put (server, "put-json", "[\"to client\"]");
+  expect_string (client, CAPS_JSON, "[\"to client\"]");
+
+  /* a reconnecting client never ended its stream */
+  fail_if (client->saw_eos);
+  fail_if (client->saw_closed);
+  g_object_get (client->ws, "closed", &closed, NULL);
+  fail_if (closed);
+
+  peer_free (client);
+  peer_free (server);
+  g_free (url);
+}
+
+GST_END_TEST;
+
+/* Nobody listens yet: with reconnect a refused connection is a warning
+ * (no error) and the client keeps trying until a server appears. */
+GST_START_TEST (test_reconnect_refused)
+{
+  Peer *server = server_new (NULL);
+  gchar *url = server_url (server);
+  gchar *d;
+  guint port;
+  Peer *client;
+
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  fail_unless_equals_int (gst_element_set_state (server->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  subscribe (server);
+
+  d = g_strdup_printf ("rtcbotwebsocketbin name=ws url=%s reconnect=true "
+      "reconnect-min=50 reconnect-max=100", url);
+  client = peer_new (d);
+  g_free (d);
+  put (client, "put-json", "{\"queued\":true}");
+  peer_play (client);
+  g_free (wait_text (client, GST_MESSAGE_WARNING, url, "refused",
+          "retrying", NULL));
+  fail_if (get_ready (client));
+
+  g_object_set (server->ws, "port", port, NULL);
+  peer_play (server);
+  wait_ready (client);
+  expect_string (server, CAPS_JSON, "{\"queued\":true}");
+  fail_if (client->saw_eos);
+
+  peer_free (client);
+  peer_free (server);
+  g_free (url);
+}
+
+GST_END_TEST;
+
+/* Without reconnect the peer closing still ends the stream (unchanged),
+ * with it the client only reports not ready: covered above. Here: the
+ * close action stops a reconnecting client for good. */
+GST_START_TEST (test_reconnect_close_action)
+{
+  Peer *server = server_new (NULL);
+  Peer *client = client_new (server, "reconnect=true reconnect-min=50",
+      TRUE);
+  GstMessage *msg;
+
+  wait_ready (client);
+  wait_peer (server, "rtcbot-peer-connected");
+  g_signal_emit_by_name (client->ws, "close");
+  msg = wait_for (client, GST_MESSAGE_ELEMENT, "rtcbot-closed");
+  gst_message_unref (msg);
+  wait_peer (server, "rtcbot-peer-closed");
+  /* no new connection follows: the next message the server sees is not a
+   * peer-connected (the bounded pop returns nothing within 500 ms) */
+  msg = gst_bus_timed_pop_filtered (server->bus, 500 * GST_MSECOND,
+      GST_MESSAGE_ELEMENT);
+  if (msg) {
+    fail_if (gst_message_has_name (msg, "rtcbot-peer-connected"));
+    gst_message_unref (msg);
+  }
+
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+/* Reads exactly @size bytes from @fd (bounded by its receive timeout). */
+static gboolean
+read_exactly (int fd, gpointer data, gsize size)
+{
+  gsize done = 0;
+
+  while (done < size) {
+    ssize_t n = recv (fd, (guint8 *) data + done, size - done, 0);
+
+    if (n <= 0)
+      return FALSE;
+    done += n;
+  }
+  return TRUE;
+}
+
+/* A raw websocket client reads the frames the server sends: with
+ * keepalive-interval=1 an otherwise idle connection gets a ping. */
+GST_START_TEST (test_keepalive_server_pings)
+{
+  Peer *server = server_new ("keepalive-interval=1");
+  struct sockaddr_in addr = { 0 };
+  struct timeval timeout = { WAIT / GST_SECOND, 0 };
+  guint port;
+  gchar buf[1024];
+  gsize len = 0;
+  guint8 header[2];
+  int fd;
+  const gchar *request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n";
+
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  fd = socket (AF_INET, SOCK_STREAM, 0);
+  fail_unless (fd >= 0);
+  fail_unless (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+          sizeof (timeout)) == 0);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons (port);
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  fail_unless (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) == 0);
+  fail_unless_equals_int (send (fd, request, strlen (request), 0),
+      strlen (request));
+
+  /* the 101 response, byte by byte up to the empty line */
+  while (len < sizeof (buf) - 1 && !(len >= 4
+          && memcmp (buf + len - 4, "\r\n\r\n", 4) == 0)) {
+    fail_unless (read_exactly (fd, buf + len, 1), "handshake cut short");
+    len++;
+  }
+  buf[len] = '\0';
+  fail_unless (g_str_has_prefix (buf, "HTTP/1.1 101"), "%s", buf);
+  wait_peer (server, "rtcbot-peer-connected");
+
+  /* the first frame the idle server sends is a ping (FIN + opcode 9),
+   * within the receive timeout */
+  fail_unless (read_exactly (fd, header, 2), "no frame from the server");
+  fail_unless_equals_int (header[0], 0x89);
+
+  close (fd);
+  wait_peer (server, "rtcbot-peer-closed");
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+/* Both ends ping each other every second: an idle connection stays up
+ * across 2.5 s and still carries messages both ways. */
+GST_START_TEST (test_keepalive_idle_connection)
+{
+  Peer *server = server_new ("keepalive-interval=1");
+  Peer *client = client_new (server, "keepalive-interval=1", TRUE);
+  GstMessage *msg;
+
+  wait_ready (client);
+  subscribe (client);
+  subscribe (server);
+  wait_peer (server, "rtcbot-peer-connected");
+
+  g_usleep (2500 * 1000);
+  msg = gst_bus_pop_filtered (server->bus, GST_MESSAGE_ELEMENT);
+  if (msg) {
+    fail_if (gst_message_has_name (msg, "rtcbot-peer-closed"));
+    gst_message_unref (msg);
+  }
+  fail_unless (get_ready (client));
+  put (client, "put-json", "1");
+  expect_string (server, CAPS_JSON, "1");
+  put (server, "put-json", "2");
+  expect_string (client, CAPS_JSON, "2");
+  fail_if (client->saw_closed);
+
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+/* A plain TCP server on 127.0.0.1 that answers every connection with an
+ * HTTP 400 in clear text, as an HTTP server does to a TLS ClientHello. */
+typedef struct
+{
+  int fd;
+  guint port;
+  guint connections;
+  GThread *thread;
+} PlainServer;
+
+static gpointer
+plain_server_thread (gpointer user_data)
+{
+  PlainServer *ps = user_data;
+  const gchar *answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+      "Connection: close\r\n\r\n";
+  guint i;
+
+  for (i = 0; i < ps->connections; i++) {
+    int fd = accept (ps->fd, NULL, NULL);
+    gchar buf[512];
+
+    if (fd < 0)
+      break;
+    if (recv (fd, buf, sizeof (buf), 0) > 0)
+      send (fd, answer, strlen (answer), MSG_NOSIGNAL);
+    close (fd);
+  }
+  return NULL;
+}
+
+static PlainServer *
+plain_server_new (guint connections)
+{
+  PlainServer *ps = g_new0 (PlainServer, 1);
+  struct sockaddr_in addr = { 0 };
+  socklen_t addr_len = sizeof (addr);
+  struct timeval timeout = { WAIT / GST_SECOND, 0 };
+
+  ps->fd = socket (AF_INET, SOCK_STREAM, 0);
+  fail_unless (ps->fd >= 0);
+  /* bounds the accept () too */
+  fail_unless (setsockopt (ps->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+          sizeof (timeout)) == 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  fail_unless (bind (ps->fd, (struct sockaddr *) &addr, sizeof (addr)) == 0);
+  fail_unless (listen (ps->fd, 4) == 0);
+  fail_unless (getsockname (ps->fd, (struct sockaddr *) &addr, &addr_len) == 0);
+  ps->port = ntohs (addr.sin_port);
+  ps->connections = connections;
+  ps->thread = g_thread_new ("plain-server", plain_server_thread, ps);
+  return ps;
+}
+
+static void
+plain_server_free (PlainServer * ps)
+{
+  g_thread_join (ps->thread);
+  close (ps->fd);
+  g_free (ps);
+}
+
+/* There is no TLS server here: wss:// to a plain TCP server fails the TLS
+ * handshake, an error naming the URL and TLS. */
+GST_START_TEST (test_wss_to_plain_server)
+{
+  PlainServer *ps = plain_server_new (2);
+  gchar *url, *d;
+  Peer *client;
+  gint i;
+
+  url = g_strdup_printf ("wss://127.0.0.1:%u/ws", ps->port);
+  /* also with validation off: the handshake itself fails */
+  for (i = 0; i < 2; i++) {
+    d = g_strdup_printf ("rtcbotwebsocketbin name=ws url=%s "
+        "tls-validation=%s", url, i == 0 ? "true" : "false");
+    client = peer_new (d);
+    g_free (d);
+    peer_play (client);
+    g_free (wait_text (client, GST_MESSAGE_ERROR, url, "TLS", NULL));
+    peer_free (client);
+  }
+
+  plain_server_free (ps);
+  g_free (url);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_max_clients)
+{
+  Peer *server = server_new ("max-clients=1");
+  Peer *a, *b, *c;
+  guint id;
+  gchar *url = server_url (server);
+
+  a = client_new (server, NULL, TRUE);
+  wait_ready (a);
+  subscribe (a);
+  id = wait_peer (server, "rtcbot-peer-connected");
+
+  /* one too many: HTTP 503, a warning on the server */
+  b = client_new (server, NULL, TRUE);
+  g_free (wait_text (b, GST_MESSAGE_ERROR, url, "503", NULL));
+  g_free (wait_text (server, GST_MESSAGE_WARNING, "503", "max-clients (1)",
+          NULL));
+  peer_free (b);
+
+  /* the connected one is not affected */
+  put (server, "put-json", "\"still\"");
+  expect_string (a, CAPS_JSON, "\"still\"");
+  fail_unless (get_ready (a));
+
+  /* a place is free again once it leaves */
+  peer_free (a);
+  fail_unless_equals_int (wait_peer (server, "rtcbot-peer-closed"), id);
+  c = client_new (server, NULL, TRUE);
+  wait_ready (c);
+  wait_peer (server, "rtcbot-peer-connected");
+  peer_free (c);
+
+  peer_free (server);
+  g_free (url);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbotwebsocketbin_suite (void)
 {
@@ -637,6 +1070,14 @@ rtcbotwebsocketbin_suite (void)
   tcase_add_test (tc, test_oversize_message);
   tcase_add_test (tc, test_broadcast_two_clients);
   tcase_add_test (tc, test_connect_cycles);
+  tcase_add_test (tc, test_new_property_defaults);
+  tcase_add_test (tc, test_reconnect_server_restart);
+  tcase_add_test (tc, test_reconnect_refused);
+  tcase_add_test (tc, test_reconnect_close_action);
+  tcase_add_test (tc, test_keepalive_server_pings);
+  tcase_add_test (tc, test_keepalive_idle_connection);
+  tcase_add_test (tc, test_wss_to_plain_server);
+  tcase_add_test (tc, test_max_clients);
   return s;
 }
 
