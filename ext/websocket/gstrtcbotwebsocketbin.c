@@ -95,6 +95,7 @@
 
 #include "gstrtcbotwebsocketbin.h"
 #include "gstrtcbotcommon.h"
+#include "gstrtcbotjson.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_websocket_bin_debug);
 #define GST_CAT_DEFAULT gst_rtcbot_websocket_bin_debug
@@ -162,6 +163,11 @@ static guint signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
     GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
+/* the caps of incoming messages, parsed once */
+static GstStaticCaps json_caps = GST_STATIC_CAPS (GST_RTCBOT_JSON_CAPS);
+static GstStaticCaps text_caps = GST_STATIC_CAPS (GST_RTCBOT_TEXT_CAPS);
+static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
     GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
 
@@ -231,6 +237,11 @@ struct _WsRun
   guint backoff;                /* ms, delay before the next reconnection */
   GSource *reconnect_source;    /* pending reconnection */
   gint64 last_connection_warning;
+  JsonParser *parser;           /* outgoing validation, reused */
+
+  /* attached for the whole run, dispatched when its ready time is set: one
+   * pending drain at a time, re-armed by on_new_data() (any thread) */
+  GSource *drain_source;
 };
 
 struct _GstRtcbotWebsocketBin
@@ -239,6 +250,14 @@ struct _GstRtcbotWebsocketBin
 
   GstElement *src;              /* incoming messages */
   GstElement *sink;             /* outgoing messages */
+
+  /* the inner elements' action signals, looked up once */
+  guint src_put_sample_id;
+  guint src_get_id;
+  guint sink_put_id;
+  guint sink_put_string_id;
+  guint sink_put_json_id;
+  guint sink_get_id;
 
   gint drain_pending;           /* atomic: a drain is scheduled */
 
@@ -685,6 +704,15 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
     gst_clear_object (&self->sink);
     return;
   }
+  self->src_put_sample_id = g_signal_lookup ("put-sample",
+      G_OBJECT_TYPE (self->src));
+  self->src_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (self->src));
+  self->sink_put_id = g_signal_lookup ("put", G_OBJECT_TYPE (self->sink));
+  self->sink_put_string_id = g_signal_lookup ("put-string",
+      G_OBJECT_TYPE (self->sink));
+  self->sink_put_json_id = g_signal_lookup ("put-json",
+      G_OBJECT_TYPE (self->sink));
+  self->sink_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (self->sink));
   g_object_set (self->sink, "emit-signals", TRUE, NULL);
   g_signal_connect (self->sink, "new-data", G_CALLBACK (on_new_data), self);
   gst_bin_add_many (GST_BIN_CAST (self), self->src, self->sink, NULL);
@@ -934,26 +962,46 @@ make_excerpt (const gchar * data, gsize size)
 }
 
 static gboolean
-validate_json (const gchar * data, gsize size, GError ** error)
+check_text (const gchar * data, gsize size, GError ** error)
 {
-  JsonParser *parser;
-  gboolean ok;
-
   if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
     g_set_error_literal (error, JSON_PARSER_ERROR,
         JSON_PARSER_ERROR_INVALID_DATA,
         size == 0 ? "empty message" : "not valid UTF-8");
     return FALSE;
   }
-  parser = json_parser_new_immutable ();
-  ok = json_parser_load_from_data (parser, data, size, error);
-  if (ok && json_parser_get_root (parser) == NULL) {
+  return TRUE;
+}
+
+/* Soup thread: outgoing messages, parsed by json-glib with the run's
+ * parser (an immutable parser, reused). */
+static gboolean
+validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
+{
+  gboolean ok;
+
+  if (!check_text (data, size, error))
+    return FALSE;
+  if (run->parser == NULL)
+    run->parser = json_parser_new_immutable ();
+  ok = json_parser_load_from_data (run->parser, data, size, error);
+  if (ok && json_parser_get_root (run->parser) == NULL) {
     g_set_error_literal (error, JSON_PARSER_ERROR,
         JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
     ok = FALSE;
   }
-  g_object_unref (parser);
   return ok;
+}
+
+/* Soup thread: incoming messages, checked by the RFC 8259 validator, which
+ * does not build a tree; its error names the line, the column and an
+ * excerpt. */
+static gboolean
+validate_incoming_json (const gchar * data, gsize size, GError ** error)
+{
+  if (!check_text (data, size, error))
+    return FALSE;
+  return gst_rtcbot_json_validate (data, size, error);
 }
 
 /* Counts an invalid message and posts a rate-limited warning naming it. */
@@ -1008,7 +1056,7 @@ on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
   if (run->json) {
     GError *error = NULL;
 
-    if (!validate_json (data, size, &error)) {
+    if (!validate_incoming_json (data, size, &error)) {
       gchar *direction = g_strdup_printf ("received from %s", peer->address);
 
       invalid_json (self, direction, data, size, error);
@@ -1016,11 +1064,11 @@ on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
       g_clear_error (&error);
       return;
     }
-    caps = gst_caps_from_string (GST_RTCBOT_JSON_CAPS);
+    caps = gst_static_caps_get (&json_caps);
   } else if (type == SOUP_WEBSOCKET_DATA_TEXT) {
-    caps = gst_caps_from_string (GST_RTCBOT_TEXT_CAPS);
+    caps = gst_static_caps_get (&text_caps);
   } else {
-    caps = gst_caps_from_string (GST_RTCBOT_BYTES_CAPS);
+    caps = gst_static_caps_get (&bytes_caps);
   }
 
   buffer = size > 0 ? gst_buffer_new_wrapped_bytes (message) :
@@ -1029,7 +1077,7 @@ on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
   gst_buffer_unref (buffer);
   gst_caps_unref (caps);
 
-  g_signal_emit_by_name (self->src, "put-sample", sample, &ret);
+  g_signal_emit (self->src, self->src_put_sample_id, 0, sample, &ret);
   gst_sample_unref (sample);
   if (ret != GST_FLOW_OK)
     GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
