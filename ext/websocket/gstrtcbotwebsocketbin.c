@@ -1084,6 +1084,23 @@ on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
         gst_flow_get_name (ret));
 }
 
+/* A mapped buffer, kept mapped for as long as a GBytes wraps it. */
+typedef struct
+{
+  GstBuffer *buffer;
+  GstMapInfo map;
+} MappedBuffer;
+
+static void
+mapped_buffer_free (gpointer user_data)
+{
+  MappedBuffer *mapped = user_data;
+
+  gst_buffer_unmap (mapped->buffer, &mapped->map);
+  gst_buffer_unref (mapped->buffer);
+  g_free (mapped);
+}
+
 /* Soup thread: sends one outgoing message to every open connection. */
 static void
 send_sample (WsRun * run, GstSample * sample)
@@ -1091,6 +1108,7 @@ send_sample (WsRun * run, GstSample * sample)
   GstRtcbotWebsocketBin *self = run->self;
   GstBuffer *buffer = gst_sample_get_buffer (sample);
   SoupWebsocketDataType type = SOUP_WEBSOCKET_DATA_BINARY;
+  MappedBuffer *mapped;
   GstMapInfo map;
   GBytes *bytes;
   GList *l;
@@ -1101,7 +1119,7 @@ send_sample (WsRun * run, GstSample * sample)
   if (run->json) {
     GError *error = NULL;
 
-    if (!validate_json ((const gchar *) map.data, map.size, &error)) {
+    if (!validate_json (run, (const gchar *) map.data, map.size, &error)) {
       invalid_json (self, "not sent", (const gchar *) map.data, map.size,
           error);
       g_clear_error (&error);
@@ -1119,8 +1137,12 @@ send_sample (WsRun * run, GstSample * sample)
       type = SOUP_WEBSOCKET_DATA_TEXT;
   }
 
-  bytes = g_bytes_new (map.data, map.size);
-  gst_buffer_unmap (buffer, &map);
+  /* no copy: the GBytes keeps the buffer mapped */
+  mapped = g_new (MappedBuffer, 1);
+  mapped->buffer = gst_buffer_ref (buffer);
+  mapped->map = map;
+  bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size,
+      mapped_buffer_free, mapped);
 
   for (l = run->peers; l; l = l->next) {
     WsPeer *peer = l->data;
@@ -1159,7 +1181,7 @@ drain (WsRun * run)
 
   while (TRUE) {
     sample = NULL;
-    g_signal_emit_by_name (self->sink, "get", (guint64) 0, &sample);
+    g_signal_emit (self->sink, self->sink_get_id, 0, (guint64) 0, &sample);
     if (sample == NULL)
       break;
     if (run->peers == NULL)
@@ -1170,15 +1192,29 @@ drain (WsRun * run)
   }
 }
 
+/* Soup thread: the drain source is ready. Disarms it first, so that a
+ * message arriving during the drain re-arms it. */
 static gboolean
 drain_cb (gpointer user_data)
 {
   WsRun *run = user_data;
 
+  g_source_set_ready_time (run->drain_source, -1);
   g_atomic_int_set (&run->self->drain_pending, 0);
   drain (run);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
+
+static gboolean
+drain_source_dispatch (GSource * source, GSourceFunc callback,
+    gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs drain_source_funcs = {
+  NULL, NULL, drain_source_dispatch, NULL, NULL, NULL
+};
 
 /* Runs @func on the soup thread of the current run, if there is one. */
 static gboolean
@@ -1209,16 +1245,35 @@ invoke_on_soup_thread (GstRtcbotWebsocketBin * self, GSourceFunc func)
 }
 
 /* Streaming or application thread: the inner rtcbotsink got a message.
- * Schedules one drain on the soup thread, coalescing bursts. */
+ * Arms the run's drain source, coalescing bursts: while a drain is
+ * pending, nothing is done. */
 static GstFlowReturn
 on_new_data (GstElement * sink, gpointer user_data)
 {
   GstRtcbotWebsocketBin *self = user_data;
+  GMainContext *context = NULL;
+  GSource *source = NULL;
 
   if (!g_atomic_int_compare_and_exchange (&self->drain_pending, 0, 1))
     return GST_FLOW_OK;
-  if (!invoke_on_soup_thread (self, drain_cb))
+
+  GST_OBJECT_LOCK (self);
+  if (self->run) {
+    /* the context too: the source points to it */
+    context = g_main_context_ref (self->run->context);
+    source = g_source_ref (self->run->drain_source);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (source == NULL) {
     g_atomic_int_set (&self->drain_pending, 0);
+    return GST_FLOW_OK;
+  }
+  /* wakes the soup thread's context; never dispatched once the run ended
+   * and destroyed the source */
+  g_source_set_ready_time (source, 0);
+  g_source_unref (source);
+  g_main_context_unref (context);
   return GST_FLOW_OK;
 }
 
@@ -1719,6 +1774,7 @@ cleanup (WsRun * run)
   g_clear_object (&run->cancellable);
 
   while (g_main_context_iteration (run->context, FALSE));
+  g_clear_object (&run->parser);
 }
 
 static gpointer
@@ -1756,6 +1812,8 @@ soup_thread (gpointer user_data)
 static void
 ws_run_free (WsRun * run)
 {
+  g_source_destroy (run->drain_source);
+  g_source_unref (run->drain_source);
   g_main_loop_unref (run->loop);
   g_main_context_unref (run->context);
   g_free (run->url);
@@ -1846,6 +1904,11 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   g_cond_init (&run->cond);
   run->context = g_main_context_new ();
   run->loop = g_main_loop_new (run->context, FALSE);
+  run->drain_source = g_source_new (&drain_source_funcs, sizeof (GSource));
+  g_source_set_priority (run->drain_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (run->drain_source, drain_cb, run, NULL);
+  g_source_set_ready_time (run->drain_source, -1);
+  g_source_attach (run->drain_source, run->context);
   server = run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER;
 
   if (!server && (run->uri = parse_url (run->url, &error)) == NULL)
@@ -2060,7 +2123,7 @@ gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin * self, GstBuffer * buffer)
   GstFlowReturn ret = GST_FLOW_ERROR;
 
   if (self->sink)
-    g_signal_emit_by_name (self->sink, "put", buffer, &ret);
+    g_signal_emit (self->sink, self->sink_put_id, 0, buffer, &ret);
   return ret;
 }
 
@@ -2071,7 +2134,7 @@ gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin * self,
   GstFlowReturn ret = GST_FLOW_ERROR;
 
   if (self->sink)
-    g_signal_emit_by_name (self->sink, "put-string", string, &ret);
+    g_signal_emit (self->sink, self->sink_put_string_id, 0, string, &ret);
   return ret;
 }
 
@@ -2082,7 +2145,7 @@ gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin * self,
   GstFlowReturn ret = GST_FLOW_ERROR;
 
   if (self->sink)
-    g_signal_emit_by_name (self->sink, "put-json", json, &ret);
+    g_signal_emit (self->sink, self->sink_put_json_id, 0, json, &ret);
   return ret;
 }
 
@@ -2092,7 +2155,7 @@ gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self, guint64 timeout)
   GstSample *sample = NULL;
 
   if (self->src)
-    g_signal_emit_by_name (self->src, "get", timeout, &sample);
+    g_signal_emit (self->src, self->src_get_id, 0, timeout, &sample);
   return sample;
 }
 
