@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   valgrind
-  python3-aiohttp
+  python3-aiohttp openssl
 )
 
 as_root() {

@@ -33,8 +33,12 @@ import asyncio
 import os
 import queue
 import resource
+import shutil
 import socket
+import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -98,7 +102,9 @@ class AioServer:
     WebSocketResponse objects. accept_delay: seconds before the handshake
     is answered."""
 
-    def __init__(self, port=0, accept_delay=0.0, max_msg_size=4 * 1024 * 1024):
+    def __init__(self, port=0, accept_delay=0.0, max_msg_size=4 * 1024 * 1024,
+                 ssl_context=None):
+        self.ssl_context = ssl_context
         self.received = queue.Queue()
         self.closed = queue.Queue()     # (close_code) per connection
         self.peers = []
@@ -133,10 +139,12 @@ class AioServer:
         app.router.add_get("/ws", self._handler)
         self.runner = web.AppRunner(app, handle_signals=False)
         await self.runner.setup()
-        self.site = web.TCPSite(self.runner, "127.0.0.1", port)
+        self.site = web.TCPSite(self.runner, "127.0.0.1", port,
+                                ssl_context=self.ssl_context)
         await self.site.start()
         self.port = self.site._server.sockets[0].getsockname()[1]
-        self.url = "ws://127.0.0.1:%d/ws" % self.port
+        self.url = "%s://127.0.0.1:%d/ws" % (
+            "wss" if self.ssl_context else "ws", self.port)
 
     def send_str(self, text, peer=0):
         aio().run(self.peers[peer].send_str(text))
@@ -601,6 +609,89 @@ class Errors(WsTestCase):
         client = self.aio_client(server.url)
         client.send_str('{"ok": 1}')
         self.assertEqual(server.recv().data, '{"ok": 1}')
+
+
+def self_signed_context(directory):
+    """An ssl.SSLContext serving a fresh self-signed certificate for
+    CN/SAN 127.0.0.1, generated with the openssl CLI in directory."""
+    key = os.path.join(directory, "key.pem")
+    cert = os.path.join(directory, "cert.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec",
+         "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "1",
+         "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1",
+         "-addext", "basicConstraints=critical,CA:FALSE"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        timeout=10)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+@unittest.skipIf(shutil.which("openssl") is None,
+                 "needs the openssl CLI (Debian: openssl)")
+class Tls(WsTestCase):
+    """wss:// against an aiohttp server with a self-signed certificate
+    (docs: tls-validation, "TLS (client)")."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmpdir = tempfile.TemporaryDirectory(prefix="rtcbot-tls-")
+        cls.ssl_context = self_signed_context(cls.tmpdir.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmpdir.cleanup()
+
+    def tls_server(self):
+        server = self.aio_server(ssl_context=self.ssl_context)
+        self.assertTrue(server.url.startswith("wss://127.0.0.1:"))
+        return server
+
+    def round_trip(self, pipeline, ws, server):
+        ws.emit("get", 0)
+        self.wait_ready(pipeline)
+        self.assertTrue(ws.get_property("ready"))
+        self.assertTrue(server.connected.wait(TIMEOUT_S))
+        self.assertEqual(ws.emit("put-json", JsonRoundTrip.DICT),
+                         Gst.FlowReturn.OK)
+        msg = server.recv()
+        self.assertEqual(msg.type, aiohttp.WSMsgType.TEXT)
+        self.assertEqual(msg.data, JsonRoundTrip.DICT)
+        server.send_str(JsonRoundTrip.STRING)
+        sample = self.get(ws)
+        self.assertEqual(caps_name(sample), "application/x-json")
+        self.assertEqual(payload(sample).decode(), JsonRoundTrip.STRING)
+
+    def test_wss_self_signed_without_validation(self):
+        server = self.tls_server()
+        pipeline, ws = self.client_bin(server.url, "tls-validation=false")
+        self.round_trip(pipeline, ws, server)
+
+    def test_https_url_is_wss(self):
+        server = self.tls_server()
+        url = "https://127.0.0.1:%d/ws" % server.port
+        pipeline, ws = self.client_bin(url, "tls-validation=false")
+        self.round_trip(pipeline, ws, server)
+
+    def test_wss_self_signed_untrusted_by_default(self):
+        server = self.tls_server()
+        pipeline, ws = self.client_bin(server.url)
+        self.assertTrue(ws.get_property("tls-validation"))     # the default
+        msg, seen = self.wait_message(
+            pipeline, lambda m: m.type == Gst.MessageType.ERROR)
+        err, dbg = msg.parse_error()
+        print("untrusted certificate: %s / %s" % (err.message, dbg),
+              file=sys.stderr)
+        self.assertIn(server.url, err.message)
+        self.assertIn("certificate is not trusted", err.message)
+        self.assertNotIn("rtcbot-ready",
+                         [m.get_structure().get_name() for m in seen
+                          if m.type == Gst.MessageType.ELEMENT])
+        self.assertFalse(ws.get_property("ready"))
+        self.assertFalse(server.connected.is_set())
 
 
 class ConnectCycles(WsTestCase):
