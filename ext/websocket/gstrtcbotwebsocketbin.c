@@ -94,11 +94,10 @@
 #include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbin.h"
+#include "gstrtcbotwebsocketbinprivate.h"
 #include "gstrtcbotcommon.h"
-#include "gstrtcbotjson.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_websocket_bin_debug);
-#define GST_CAT_DEFAULT gst_rtcbot_websocket_bin_debug
+GST_DEBUG_CATEGORY (gst_rtcbot_websocket_bin_debug);
 
 #define DEFAULT_PROP_MODE GST_RTCBOT_WEBSOCKET_MODE_CLIENT
 #define DEFAULT_PROP_URL NULL
@@ -113,17 +112,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_websocket_bin_debug);
 #define DEFAULT_PROP_KEEPALIVE_INTERVAL 0
 #define DEFAULT_PROP_TLS_VALIDATION TRUE
 #define DEFAULT_PROP_MAX_CLIENTS 0
-
-/* how long a shutdown waits for the closing handshakes */
-#define SHUTDOWN_TIMEOUT_US (1 * G_USEC_PER_SEC)
-/* at most one invalid-message warning per this interval */
-#define WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
-#define EXCERPT_BYTES 32
-/* client: connecting and the HTTP/TLS handshakes, seconds */
-#define CONNECT_TIMEOUT_S 30
-/* at most one connection warning (lost, refused, retrying, client refused
- * by max-clients) per this interval; the first one always */
-#define CONNECTION_WARNING_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 enum
 {
@@ -163,125 +151,9 @@ static guint signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
     GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
-/* the caps of incoming messages, parsed once */
-static GstStaticCaps json_caps = GST_STATIC_CAPS (GST_RTCBOT_JSON_CAPS);
-static GstStaticCaps text_caps = GST_STATIC_CAPS (GST_RTCBOT_TEXT_CAPS);
-static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
     GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
-
-typedef struct _WsRun WsRun;
-
-/* One websocket connection. Soup thread only. */
-typedef struct
-{
-  WsRun *run;
-  SoupWebsocketConnection *conn;
-  guint id;
-  gchar *address;
-  gchar *last_error;            /* why the connection broke, if it did */
-} WsPeer;
-
-typedef enum
-{
-  START_PENDING,
-  START_OK,
-  START_FAILED,
-} WsStartState;
-
-/* Everything of one READY->PAUSED ... PAUSED->READY cycle: the soup thread,
- * its context and the libsoup objects. Created and freed by the state
- * change thread; the fields below "soup thread only" are touched by the
- * soup thread alone. */
-struct _WsRun
-{
-  GstRtcbotWebsocketBin *self;  /* not a ref: the run ends before self */
-  GMainContext *context;
-  GMainLoop *loop;
-  GThread *thread;
-
-  /* settings, copied at start */
-  GstRtcbotWebsocketMode mode;
-  gchar *url;                   /* as the user gave it */
-  GUri *uri;                    /* ws:// or wss:// */
-  gchar *host;
-  guint port;
-  gchar *path;
-  gboolean json;
-  guint64 max_message_size;
-  gboolean reconnect;
-  guint reconnect_min;          /* ms */
-  guint reconnect_max;          /* ms */
-  guint keepalive_interval;     /* s */
-  gboolean tls_validation;
-  guint max_clients;
-
-  /* start handshake with the state change thread */
-  GMutex lock;
-  GCond cond;
-  WsStartState start_state;
-  GError *start_error;
-  guint bound_port;
-
-  /* soup thread only */
-  SoupServer *server;
-  SoupSession *session;
-  SoupMessage *msg;
-  GCancellable *cancellable;
-  gboolean connecting;
-  GList *peers;                 /* WsPeer */
-  guint next_peer_id;
-  gboolean closing;             /* close action: no more connections */
-  gboolean stopping;            /* shutdown: nothing reaches the elements */
-  guint backoff;                /* ms, delay before the next reconnection */
-  GSource *reconnect_source;    /* pending reconnection */
-  gint64 last_connection_warning;
-  JsonParser *parser;           /* outgoing validation, reused */
-
-  /* attached for the whole run, dispatched when its ready time is set: one
-   * pending drain at a time, re-armed by on_new_data() (any thread) */
-  GSource *drain_source;
-};
-
-struct _GstRtcbotWebsocketBin
-{
-  GstBin parent;
-
-  GstElement *src;              /* incoming messages */
-  GstElement *sink;             /* outgoing messages */
-
-  /* the inner elements' action signals, looked up once */
-  guint src_put_sample_id;
-  guint src_get_id;
-  guint sink_put_id;
-  guint sink_put_string_id;
-  guint sink_put_json_id;
-  guint sink_get_id;
-
-  gint drain_pending;           /* atomic: a drain is scheduled */
-
-  /* protected by the object lock */
-  GstRtcbotWebsocketMode mode;
-  gchar *url;
-  gchar *host;
-  guint port;
-  guint bound_port;
-  gchar *path;
-  gboolean json;
-  guint64 max_message_size;
-  gboolean reconnect;
-  guint reconnect_min;
-  guint reconnect_max;
-  guint keepalive_interval;
-  gboolean tls_validation;
-  guint max_clients;
-  guint64 invalid_messages;
-  gint64 last_warning;
-  gboolean ready;
-  gboolean closed;
-  WsRun *run;                   /* set while the soup thread runs */
-};
 
 #define gst_rtcbot_websocket_bin_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebsocketBin, gst_rtcbot_websocket_bin,
@@ -316,7 +188,6 @@ static GstSample *gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self,
     guint64 timeout);
 static void gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self);
 
-static GstFlowReturn on_new_data (GstElement * sink, gpointer user_data);
 
 GType
 gst_rtcbot_websocket_mode_get_type (void)
@@ -714,7 +585,8 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
       G_OBJECT_TYPE (self->sink));
   self->sink_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (self->sink));
   g_object_set (self->sink, "emit-signals", TRUE, NULL);
-  g_signal_connect (self->sink, "new-data", G_CALLBACK (on_new_data), self);
+  g_signal_connect (self->sink, "new-data",
+      G_CALLBACK (gst_rtcbot_websocket_bin_on_new_data), self);
   gst_bin_add_many (GST_BIN_CAST (self), self->src, self->sink, NULL);
 }
 
@@ -870,15 +742,17 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
 /* ---------------------------------------------------------------------- */
 /* lifecycle: ready / closed                                              */
 
-static void
-post_structure (GstRtcbotWebsocketBin * self, GstStructure * s)
+void
+gst_rtcbot_websocket_bin_post_structure (GstRtcbotWebsocketBin * self,
+    GstStructure * s)
 {
   gst_element_post_message (GST_ELEMENT_CAST (self),
       gst_message_new_element (GST_OBJECT_CAST (self), s));
 }
 
-static void
-set_ready (GstRtcbotWebsocketBin * self, gboolean ready)
+void
+gst_rtcbot_websocket_bin_set_ready (GstRtcbotWebsocketBin * self,
+    gboolean ready)
 {
   gboolean changed;
 
@@ -891,14 +765,15 @@ set_ready (GstRtcbotWebsocketBin * self, gboolean ready)
   if (!changed)
     return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  post_structure (self, gst_structure_new ("rtcbot-ready", "ready",
-          G_TYPE_BOOLEAN, ready, NULL));
+  gst_rtcbot_websocket_bin_post_structure (self,
+      gst_structure_new ("rtcbot-ready", "ready", G_TYPE_BOOLEAN, ready, NULL));
 }
 
 /* Marks the bin closed once and tells the inner elements; FALSE when it
  * already was. */
-static gboolean
-mark_closed (GstRtcbotWebsocketBin * self, const gchar * reason)
+gboolean
+gst_rtcbot_websocket_bin_mark_closed (GstRtcbotWebsocketBin * self,
+    const gchar * reason)
 {
   GST_OBJECT_LOCK (self);
   if (self->closed) {
@@ -907,7 +782,7 @@ mark_closed (GstRtcbotWebsocketBin * self, const gchar * reason)
   }
   GST_OBJECT_UNLOCK (self);
 
-  set_ready (self, FALSE);
+  gst_rtcbot_websocket_bin_set_ready (self, FALSE);
 
   GST_OBJECT_LOCK (self);
   if (self->closed) {
@@ -919,956 +794,14 @@ mark_closed (GstRtcbotWebsocketBin * self, const gchar * reason)
 
   GST_INFO_OBJECT (self, "closed: %s", reason);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-  post_structure (self, gst_structure_new ("rtcbot-closed", "reason",
-          G_TYPE_STRING, reason, NULL));
+  gst_rtcbot_websocket_bin_post_structure (self,
+      gst_structure_new ("rtcbot-closed", "reason", G_TYPE_STRING, reason,
+          NULL));
 
   /* EOS to the subscribers; the outgoing side stops consuming */
   g_signal_emit_by_name (self->src, "close");
   g_signal_emit_by_name (self->sink, "close");
   return TRUE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* messages                                                               */
-
-/* A short, printable excerpt of @data for a warning. */
-static gchar *
-make_excerpt (const gchar * data, gsize size)
-{
-  GString *s = g_string_new (NULL);
-  gsize len = MIN (size, EXCERPT_BYTES);
-  const gchar *end;
-  const gchar *p;
-
-  /* cut on a character boundary; stop at the first invalid byte */
-  g_utf8_validate_len (data, len, &end);
-  for (p = data; p < end; p++) {
-    guchar c = *p;
-
-    if (c == '\n')
-      g_string_append (s, "\\n");
-    else if (c == '\t')
-      g_string_append (s, "\\t");
-    else if (c == '\r')
-      g_string_append (s, "\\r");
-    else if (c < 0x20 || c == 0x7f)
-      g_string_append_printf (s, "\\u%04x", c);
-    else
-      g_string_append_c (s, c);
-  }
-  if ((gsize) (end - data) < size)
-    g_string_append (s, "...");
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-check_text (const gchar * data, gsize size, GError ** error)
-{
-  if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
-    g_set_error_literal (error, JSON_PARSER_ERROR,
-        JSON_PARSER_ERROR_INVALID_DATA,
-        size == 0 ? "empty message" : "not valid UTF-8");
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Soup thread: outgoing messages, parsed by json-glib with the run's
- * parser (an immutable parser, reused). */
-static gboolean
-validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
-{
-  gboolean ok;
-
-  if (!check_text (data, size, error))
-    return FALSE;
-  if (run->parser == NULL)
-    run->parser = json_parser_new_immutable ();
-  ok = json_parser_load_from_data (run->parser, data, size, error);
-  if (ok && json_parser_get_root (run->parser) == NULL) {
-    g_set_error_literal (error, JSON_PARSER_ERROR,
-        JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
-    ok = FALSE;
-  }
-  return ok;
-}
-
-/* Soup thread: incoming messages, checked by the RFC 8259 validator, which
- * does not build a tree; its error names the line, the column and an
- * excerpt. */
-static gboolean
-validate_incoming_json (const gchar * data, gsize size, GError ** error)
-{
-  if (!check_text (data, size, error))
-    return FALSE;
-  return gst_rtcbot_json_validate (data, size, error);
-}
-
-/* Counts an invalid message and posts a rate-limited warning naming it. */
-static void
-invalid_json (GstRtcbotWebsocketBin * self, const gchar * direction,
-    const gchar * data, gsize size, const GError * error)
-{
-  gint64 now = g_get_monotonic_time ();
-  guint64 count;
-  gboolean warn;
-  gchar *excerpt;
-
-  GST_OBJECT_LOCK (self);
-  count = ++self->invalid_messages;
-  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
-  if (warn)
-    self->last_warning = now;
-  GST_OBJECT_UNLOCK (self);
-
-  excerpt = make_excerpt (data, size);
-  GST_DEBUG_OBJECT (self, "invalid %s JSON: %s near '%s'", direction,
-      error->message, excerpt);
-  if (warn) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Dropped an invalid JSON message (%s): %s, in '%s'", direction,
-            error->message, excerpt),
-        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
-            " invalid messages so far", size, count));
-  }
-  g_free (excerpt);
-}
-
-/* Soup thread: one frame from a peer becomes one message of the inner
- * rtcbotsrc. */
-static void
-on_peer_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
-    gpointer user_data)
-{
-  WsPeer *peer = user_data;
-  WsRun *run = peer->run;
-  GstRtcbotWebsocketBin *self = run->self;
-  GstFlowReturn ret = GST_FLOW_OK;
-  GstBuffer *buffer;
-  GstCaps *caps;
-  GstSample *sample;
-  gsize size;
-  const gchar *data = g_bytes_get_data (message, &size);
-
-  if (run->stopping)
-    return;
-
-  if (run->json) {
-    GError *error = NULL;
-
-    if (!validate_incoming_json (data, size, &error)) {
-      gchar *direction = g_strdup_printf ("received from %s", peer->address);
-
-      invalid_json (self, direction, data, size, error);
-      g_free (direction);
-      g_clear_error (&error);
-      return;
-    }
-    caps = gst_static_caps_get (&json_caps);
-  } else if (type == SOUP_WEBSOCKET_DATA_TEXT) {
-    caps = gst_static_caps_get (&text_caps);
-  } else {
-    caps = gst_static_caps_get (&bytes_caps);
-  }
-
-  buffer = size > 0 ? gst_buffer_new_wrapped_bytes (message) :
-      gst_buffer_new ();
-  sample = gst_sample_new (buffer, caps, NULL, NULL);
-  gst_buffer_unref (buffer);
-  gst_caps_unref (caps);
-
-  g_signal_emit (self->src, self->src_put_sample_id, 0, sample, &ret);
-  gst_sample_unref (sample);
-  if (ret != GST_FLOW_OK)
-    GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
-        gst_flow_get_name (ret));
-}
-
-/* A mapped buffer, kept mapped for as long as a GBytes wraps it. */
-typedef struct
-{
-  GstBuffer *buffer;
-  GstMapInfo map;
-} MappedBuffer;
-
-static void
-mapped_buffer_free (gpointer user_data)
-{
-  MappedBuffer *mapped = user_data;
-
-  gst_buffer_unmap (mapped->buffer, &mapped->map);
-  gst_buffer_unref (mapped->buffer);
-  g_free (mapped);
-}
-
-/* Soup thread: sends one outgoing message to every open connection. */
-static void
-send_sample (WsRun * run, GstSample * sample)
-{
-  GstRtcbotWebsocketBin *self = run->self;
-  GstBuffer *buffer = gst_sample_get_buffer (sample);
-  SoupWebsocketDataType type = SOUP_WEBSOCKET_DATA_BINARY;
-  MappedBuffer *mapped;
-  GstMapInfo map;
-  GBytes *bytes;
-  GList *l;
-
-  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return;
-
-  if (run->json) {
-    GError *error = NULL;
-
-    if (!validate_json (run, (const gchar *) map.data, map.size, &error)) {
-      invalid_json (self, "not sent", (const gchar *) map.data, map.size,
-          error);
-      g_clear_error (&error);
-      gst_buffer_unmap (buffer, &map);
-      return;
-    }
-    type = SOUP_WEBSOCKET_DATA_TEXT;
-  } else {
-    GstCaps *caps = gst_sample_get_caps (sample);
-    const GstStructure *s = caps && !gst_caps_is_empty (caps) ?
-        gst_caps_get_structure (caps, 0) : NULL;
-
-    if (s && (gst_structure_has_name (s, "text/x-raw")
-            || gst_structure_has_name (s, "application/x-json")))
-      type = SOUP_WEBSOCKET_DATA_TEXT;
-  }
-
-  /* no copy: the GBytes keeps the buffer mapped */
-  mapped = g_new (MappedBuffer, 1);
-  mapped->buffer = gst_buffer_ref (buffer);
-  mapped->map = map;
-  bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size,
-      mapped_buffer_free, mapped);
-
-  for (l = run->peers; l; l = l->next) {
-    WsPeer *peer = l->data;
-
-    if (soup_websocket_connection_get_state (peer->conn) ==
-        SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_send_message (peer->conn, type, bytes);
-  }
-  g_bytes_unref (bytes);
-}
-
-/* Soup thread: client mode, the connection is open. */
-static gboolean
-client_is_open (WsRun * run)
-{
-  WsPeer *peer = run->peers ? run->peers->data : NULL;
-
-  return peer && soup_websocket_connection_get_state (peer->conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-/* Soup thread: sends what the inner rtcbotsink holds. A client keeps it
- * until its connection is open; a server without clients drops it. */
-static void
-drain (WsRun * run)
-{
-  GstRtcbotWebsocketBin *self = run->self;
-  GstSample *sample;
-
-  if (run->stopping || run->closing)
-    return;
-  /* a client keeps the messages while it is not connected, also while a
-   * lost connection is closing, so that a reconnection sends them */
-  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && !client_is_open (run))
-    return;
-
-  while (TRUE) {
-    sample = NULL;
-    g_signal_emit (self->sink, self->sink_get_id, 0, (guint64) 0, &sample);
-    if (sample == NULL)
-      break;
-    if (run->peers == NULL)
-      GST_LOG_OBJECT (self, "no client connected, message dropped");
-    else
-      send_sample (run, sample);
-    gst_sample_unref (sample);
-  }
-}
-
-/* Soup thread: the drain source is ready. Disarms it first, so that a
- * message arriving during the drain re-arms it. */
-static gboolean
-drain_cb (gpointer user_data)
-{
-  WsRun *run = user_data;
-
-  g_source_set_ready_time (run->drain_source, -1);
-  g_atomic_int_set (&run->self->drain_pending, 0);
-  drain (run);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-drain_source_dispatch (GSource * source, GSourceFunc callback,
-    gpointer user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs drain_source_funcs = {
-  NULL, NULL, drain_source_dispatch, NULL, NULL, NULL
-};
-
-/* Runs @func on the soup thread of the current run, if there is one. */
-static gboolean
-invoke_on_soup_thread (GstRtcbotWebsocketBin * self, GSourceFunc func)
-{
-  GMainContext *context = NULL;
-  WsRun *run = NULL;
-  GSource *source;
-
-  GST_OBJECT_LOCK (self);
-  if (self->run) {
-    run = self->run;
-    context = g_main_context_ref (run->context);
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  if (context == NULL)
-    return FALSE;
-  /* a source attached after the thread ended is destroyed with the
-   * context, never dispatched */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, run, NULL);
-  g_source_attach (source, context);
-  g_source_unref (source);
-  g_main_context_unref (context);
-  return TRUE;
-}
-
-/* Streaming or application thread: the inner rtcbotsink got a message.
- * Arms the run's drain source, coalescing bursts: while a drain is
- * pending, nothing is done. */
-static GstFlowReturn
-on_new_data (GstElement * sink, gpointer user_data)
-{
-  GstRtcbotWebsocketBin *self = user_data;
-  GMainContext *context = NULL;
-  GSource *source = NULL;
-
-  if (!g_atomic_int_compare_and_exchange (&self->drain_pending, 0, 1))
-    return GST_FLOW_OK;
-
-  GST_OBJECT_LOCK (self);
-  if (self->run) {
-    /* the context too: the source points to it */
-    context = g_main_context_ref (self->run->context);
-    source = g_source_ref (self->run->drain_source);
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  if (source == NULL) {
-    g_atomic_int_set (&self->drain_pending, 0);
-    return GST_FLOW_OK;
-  }
-  /* wakes the soup thread's context; never dispatched once the run ended
-   * and destroyed the source */
-  g_source_set_ready_time (source, 0);
-  g_source_unref (source);
-  g_main_context_unref (context);
-  return GST_FLOW_OK;
-}
-
-/* ---------------------------------------------------------------------- */
-/* connections (soup thread)                                              */
-
-static void connect_client (WsRun * run);
-
-/* Soup thread: TRUE when a connection warning may be posted now. */
-static gboolean
-connection_warning_allowed (WsRun * run)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (run->last_connection_warning != 0
-      && now - run->last_connection_warning < CONNECTION_WARNING_INTERVAL_US)
-    return FALSE;
-  run->last_connection_warning = now;
-  return TRUE;
-}
-
-static gboolean
-reconnect_cb (gpointer user_data)
-{
-  WsRun *run = user_data;
-
-  g_clear_pointer (&run->reconnect_source, g_source_unref);
-  if (!run->closing && !run->stopping)
-    connect_client (run);
-  return G_SOURCE_REMOVE;
-}
-
-/* Soup thread: the next attempt after the current backoff, which then
- * doubles up to reconnect-max. */
-static guint
-schedule_reconnect (WsRun * run)
-{
-  guint delay = run->backoff;
-
-  g_assert (run->reconnect_source == NULL);
-  run->backoff = MIN ((guint64) run->backoff * 2, run->reconnect_max);
-  run->reconnect_source = g_timeout_source_new (delay);
-  g_source_set_callback (run->reconnect_source, reconnect_cb, run, NULL);
-  g_source_attach (run->reconnect_source, run->context);
-  GST_DEBUG_OBJECT (run->self, "reconnecting to %s in %u ms", run->url, delay);
-  return delay;
-}
-
-static void
-cancel_reconnect (WsRun * run)
-{
-  if (run->reconnect_source) {
-    g_source_destroy (run->reconnect_source);
-    g_clear_pointer (&run->reconnect_source, g_source_unref);
-  }
-}
-
-static gboolean
-free_peer_cb (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-static void
-peer_free (gpointer user_data)
-{
-  WsPeer *peer = user_data;
-
-  g_signal_handlers_disconnect_by_data (peer->conn, peer);
-  g_object_unref (peer->conn);
-  g_free (peer->address);
-  g_free (peer->last_error);
-  g_free (peer);
-}
-
-static void
-post_peer (WsRun * run, const gchar * name, WsPeer * peer)
-{
-  if (run->mode != GST_RTCBOT_WEBSOCKET_MODE_SERVER)
-    return;
-  post_structure (run->self, gst_structure_new (name, "peer", G_TYPE_UINT,
-          peer->id, "address", G_TYPE_STRING, peer->address, NULL));
-}
-
-static void
-on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
-{
-  WsPeer *peer = user_data;
-  WsRun *run = peer->run;
-  GstRtcbotWebsocketBin *self = run->self;
-  GSource *source;
-
-  GST_DEBUG_OBJECT (self, "connection %u (%s) closed: %u '%s'", peer->id,
-      peer->address, soup_websocket_connection_get_close_code (conn),
-      GST_STR_NULL (soup_websocket_connection_get_close_data (conn)));
-  run->peers = g_list_remove (run->peers, peer);
-
-  if (!run->stopping) {
-    post_peer (run, "rtcbot-peer-closed", peer);
-    if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && !run->closing) {
-      const gchar *data = soup_websocket_connection_get_close_data (conn);
-      gushort code = soup_websocket_connection_get_close_code (conn);
-      gchar *reason;
-
-      if (code == 0)
-        reason = g_strdup_printf ("the connection was lost without a close "
-            "frame: code 1006%s%s", peer->last_error ? ", " : "",
-            peer->last_error ? peer->last_error : "");
-      else
-        reason = g_strdup_printf ("the peer closed the connection: code "
-            "%u%s%s", code, data && *data ? ", reason: " : "",
-            data ? data : "");
-
-      set_ready (self, FALSE);
-      if (run->reconnect) {
-        guint delay = schedule_reconnect (run);
-
-        if (connection_warning_allowed (run))
-          GST_ELEMENT_WARNING (self, RESOURCE, READ,
-              ("Lost the connection to %s (%s); reconnecting in %u ms",
-                  run->url, reason, delay), (NULL));
-      } else {
-        mark_closed (self, reason);
-      }
-      g_free (reason);
-    }
-  }
-
-  /* the connection is still emitting: free it later */
-  source = g_idle_source_new ();
-  g_source_set_callback (source, free_peer_cb, peer, peer_free);
-  g_source_attach (source, run->context);
-  g_source_unref (source);
-}
-
-static void
-on_peer_error (SoupWebsocketConnection * conn, GError * error,
-    gpointer user_data)
-{
-  WsPeer *peer = user_data;
-
-  GST_INFO_OBJECT (peer->run->self, "connection %u (%s): %s", peer->id,
-      peer->address, error->message);
-  g_free (peer->last_error);
-  peer->last_error = g_strdup (error->message);
-  /* libsoup 3.2 drops such a connection without sending 1009 */
-  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
-          SOUP_WEBSOCKET_CLOSE_TOO_BIG) && !peer->run->stopping)
-    GST_ELEMENT_WARNING (peer->run->self, STREAM, TOO_LAZY,
-        ("Closed the connection with %s: it sent a message larger than "
-            "max-message-size (%" G_GUINT64_FORMAT " bytes)", peer->address,
-            peer->run->max_message_size), ("soup: %s", error->message));
-}
-
-static WsPeer *
-add_peer (WsRun * run, SoupWebsocketConnection * conn, gchar * address)
-{
-  WsPeer *peer = g_new0 (WsPeer, 1);
-
-  peer->run = run;
-  peer->conn = conn;
-  peer->id = run->next_peer_id++;
-  peer->address = address;
-  soup_websocket_connection_set_max_incoming_payload_size (conn,
-      run->max_message_size);
-  soup_websocket_connection_set_keepalive_interval (conn,
-      run->keepalive_interval);
-  g_signal_connect (conn, "message", G_CALLBACK (on_peer_message), peer);
-  g_signal_connect (conn, "closed", G_CALLBACK (on_peer_closed), peer);
-  g_signal_connect (conn, "error", G_CALLBACK (on_peer_error), peer);
-  run->peers = g_list_append (run->peers, peer);
-  GST_INFO_OBJECT (run->self, "connection %u with %s open", peer->id, address);
-  return peer;
-}
-
-static void
-close_peers (WsRun * run, gushort code, const gchar * reason)
-{
-  GList *l;
-
-  for (l = run->peers; l; l = l->next) {
-    WsPeer *peer = l->data;
-
-    if (soup_websocket_connection_get_state (peer->conn) ==
-        SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close (peer->conn, code, reason);
-  }
-}
-
-/* "ip:port" of the client of @msg */
-static gchar *
-remote_address (SoupServerMessage * msg)
-{
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  gchar *address;
-
-  if (G_IS_INET_SOCKET_ADDRESS (remote)) {
-    GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
-    gchar *ip = g_inet_address_to_string (g_inet_socket_address_get_address
-        (inet));
-
-    address = g_strdup_printf ("%s:%u", ip,
-        g_inet_socket_address_get_port (inet));
-    g_free (ip);
-  } else {
-    address = g_strdup (GST_STR_NULL (soup_server_message_get_remote_host
-            (msg)));
-  }
-  return address;
-}
-
-/* Soup thread: the normal handler of the websocket path runs before
- * libsoup processes the handshake; a status set here refuses it. */
-static void
-on_server_request (SoupServer * server, SoupServerMessage * msg,
-    const char *path, GHashTable * query, gpointer user_data)
-{
-  WsRun *run = user_data;
-  guint clients;
-  gchar *address;
-
-  if (run->max_clients == 0)
-    return;
-  clients = g_list_length (run->peers);
-  if (clients < run->max_clients)
-    return;
-
-  address = remote_address (msg);
-  GST_INFO_OBJECT (run->self, "refusing %s: %u clients connected", address,
-      clients);
-  soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-      "Too many clients");
-  if (connection_warning_allowed (run))
-    GST_ELEMENT_WARNING (run->self, RESOURCE, BUSY,
-        ("Refused the websocket client %s on port %u with HTTP 503: "
-            "max-clients (%u) are connected", address, run->bound_port,
-            run->max_clients), (NULL));
-  g_free (address);
-}
-
-static void
-on_websocket (SoupServer * server, SoupServerMessage * msg, const char *path,
-    SoupWebsocketConnection * conn, gpointer user_data)
-{
-  WsRun *run = user_data;
-  WsPeer *peer;
-
-  peer = add_peer (run, g_object_ref (conn), remote_address (msg));
-  if (run->closing || run->stopping) {
-    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
-        "closed");
-    return;
-  }
-  post_peer (run, "rtcbot-peer-connected", peer);
-}
-
-static void
-on_connected (GObject * object, GAsyncResult * result, gpointer user_data)
-{
-  WsRun *run = user_data;
-  GstRtcbotWebsocketBin *self = run->self;
-  SoupWebsocketConnection *conn;
-  GError *error = NULL;
-  guint status;
-
-  run->connecting = FALSE;
-  conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result,
-      &error);
-  if (conn == NULL)
-    goto failed;
-
-  add_peer (run, conn, g_uri_to_string (run->uri));
-  if (run->closing || run->stopping) {
-    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
-        "closed");
-    return;
-  }
-  run->backoff = run->reconnect_min;
-  set_ready (self, TRUE);
-  drain (run);
-  return;
-
-  /* ERRORS */
-failed:
-  {
-    if (run->stopping || g_error_matches (error, G_IO_ERROR,
-            G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&error);
-      return;
-    }
-    status = soup_message_get_status (run->msg);
-    if (run->reconnect && !run->closing) {
-      guint delay = schedule_reconnect (run);
-
-      if (connection_warning_allowed (run)) {
-        if (status != SOUP_STATUS_NONE
-            && status != SOUP_STATUS_SWITCHING_PROTOCOLS)
-          GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
-              ("Could not connect to %s: the server answered HTTP %u %s; "
-                  "retrying in %u ms", run->url, status,
-                  GST_STR_NULL (soup_message_get_reason_phrase (run->msg)),
-                  delay), ("soup: %s", error->message));
-        else
-          GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
-              ("Could not connect to %s: %s; retrying in %u ms", run->url,
-                  error->message, delay), ("soup: %s (%s %d)",
-                  error->message, g_quark_to_string (error->domain),
-                  error->code));
-      }
-      g_clear_error (&error);
-      return;
-    }
-    if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)
-        || (error->domain == SOUP_SESSION_ERROR
-            && soup_message_get_tls_peer_certificate_errors (run->msg))) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: the server's TLS certificate is not "
-              "trusted (tls-validation=false accepts it, for testing only)",
-              run->url), ("soup: %s", error->message));
-    } else if (error->domain == G_TLS_ERROR) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: the TLS handshake failed: %s", run->url,
-              error->message), ("soup: %s (%s %d)", error->message,
-              g_quark_to_string (error->domain), error->code));
-    } else if (status != SOUP_STATUS_NONE
-        && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: the server answered HTTP %u %s "
-              "instead of accepting the websocket", run->url, status,
-              GST_STR_NULL (soup_message_get_reason_phrase (run->msg))),
-          ("soup: %s", error->message));
-    } else {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: %s", run->url, error->message),
-          ("soup: %s (%s %d)", error->message,
-              g_quark_to_string (error->domain), error->code));
-    }
-    g_clear_error (&error);
-    return;
-  }
-}
-
-static gboolean
-close_cb (gpointer user_data)
-{
-  WsRun *run = user_data;
-
-  run->closing = TRUE;
-  cancel_reconnect (run);
-  if (run->cancellable)
-    g_cancellable_cancel (run->cancellable);
-  if (run->server)
-    soup_server_disconnect (run->server);
-  close_peers (run, SOUP_WEBSOCKET_CLOSE_NORMAL, "closed by the application");
-  return G_SOURCE_REMOVE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* the soup thread                                                        */
-
-static gboolean
-start_server (WsRun * run, GError ** error)
-{
-  GSocketAddress *address;
-  GInetAddress *inet;
-  GSList *listeners;
-  const gchar *host = run->host ? run->host : "";
-
-  if (g_strcmp0 (host, "localhost") == 0)
-    host = "127.0.0.1";
-  inet = g_inet_address_new_from_string (host);
-  if (inet == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "'%s' is not a numeric IP address", run->host);
-    return FALSE;
-  }
-  address = g_inet_socket_address_new (inet, run->port);
-  g_object_unref (inet);
-
-  run->server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
-  soup_server_add_handler (run->server, run->path, on_server_request, run,
-      NULL);
-  soup_server_add_websocket_handler (run->server, run->path, NULL, NULL,
-      on_websocket, run, NULL);
-  if (!soup_server_listen (run->server, address, 0, error)) {
-    g_object_unref (address);
-    return FALSE;
-  }
-  g_object_unref (address);
-
-  listeners = soup_server_get_listeners (run->server);
-  if (listeners) {
-    GSocketAddress *local = g_socket_get_local_address (listeners->data, NULL);
-
-    if (G_IS_INET_SOCKET_ADDRESS (local))
-      run->bound_port =
-          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-    g_clear_object (&local);
-  }
-  g_slist_free (listeners);
-  return TRUE;
-}
-
-static gboolean
-accept_any_certificate (SoupMessage * msg, GTlsCertificate * certificate,
-    GTlsCertificateFlags errors, gpointer user_data)
-{
-  WsRun *run = user_data;
-
-  GST_INFO_OBJECT (run->self, "accepting the certificate of %s despite "
-      "errors 0x%x (tls-validation is off)", run->url, errors);
-  return TRUE;
-}
-
-/* Soup thread: one connection attempt, with a new message each time. */
-static void
-connect_client (WsRun * run)
-{
-  g_clear_object (&run->msg);
-  run->msg = soup_message_new_from_uri (SOUP_METHOD_GET, run->uri);
-  if (!run->tls_validation)
-    g_signal_connect (run->msg, "accept-certificate",
-        G_CALLBACK (accept_any_certificate), run);
-  run->connecting = TRUE;
-  GST_DEBUG_OBJECT (run->self, "connecting to %s", run->url);
-  soup_session_websocket_connect_async (run->session, run->msg, NULL, NULL,
-      G_PRIORITY_DEFAULT, run->cancellable, on_connected, run);
-}
-
-static gboolean
-start_client (WsRun * run, GError ** error)
-{
-  /* bounds connecting and the opening handshakes (a wss:// URL to a
-   * plain server would wait for ever); libsoup clears it on the websocket */
-  run->session = soup_session_new_with_options ("timeout",
-      CONNECT_TIMEOUT_S, NULL);
-  run->cancellable = g_cancellable_new ();
-  connect_client (run);
-  return TRUE;
-}
-
-static void
-announce_start (WsRun * run, WsStartState state, GError * error)
-{
-  g_mutex_lock (&run->lock);
-  run->start_state = state;
-  run->start_error = error;
-  g_cond_signal (&run->cond);
-  g_mutex_unlock (&run->lock);
-}
-
-static gboolean
-started_cb (gpointer user_data)
-{
-  announce_start (user_data, START_OK, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Soup thread, after its loop: closes the connections (waiting a bounded
- * time for the closing handshakes) and destroys every libsoup object. */
-static void
-cleanup (WsRun * run)
-{
-  gint64 deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_US;
-  GSource *wake;
-
-  run->stopping = TRUE;
-  cancel_reconnect (run);
-  if (run->cancellable)
-    g_cancellable_cancel (run->cancellable);
-  if (run->server)
-    soup_server_disconnect (run->server);
-  close_peers (run, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "shutting down");
-
-  wake = g_timeout_source_new (10);
-  g_source_set_callback (wake, wake_cb, NULL, NULL);
-  g_source_attach (wake, run->context);
-  while ((run->peers || run->connecting)
-      && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (run->context, TRUE);
-  g_source_destroy (wake);
-  g_source_unref (wake);
-
-  /* not closed in time: disposing the connection closes its socket */
-  g_list_free_full (g_steal_pointer (&run->peers), peer_free);
-
-  g_clear_object (&run->server);
-  if (run->session)
-    soup_session_abort (run->session);
-  g_clear_object (&run->msg);
-  g_clear_object (&run->session);
-  g_clear_object (&run->cancellable);
-
-  while (g_main_context_iteration (run->context, FALSE));
-  g_clear_object (&run->parser);
-}
-
-static gpointer
-soup_thread (gpointer user_data)
-{
-  WsRun *run = user_data;
-  GError *error = NULL;
-  gboolean ok;
-
-  g_main_context_push_thread_default (run->context);
-
-  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER)
-    ok = start_server (run, &error);
-  else
-    ok = start_client (run, &error);
-
-  if (ok) {
-    /* announced from inside the loop, so that a quit cannot come first */
-    GSource *source = g_idle_source_new ();
-
-    g_source_set_priority (source, G_PRIORITY_HIGH);
-    g_source_set_callback (source, started_cb, run, NULL);
-    g_source_attach (source, run->context);
-    g_source_unref (source);
-    g_main_loop_run (run->loop);
-  } else {
-    announce_start (run, START_FAILED, error);
-  }
-
-  cleanup (run);
-  g_main_context_pop_thread_default (run->context);
-  return NULL;
-}
-
-static void
-ws_run_free (WsRun * run)
-{
-  g_source_destroy (run->drain_source);
-  g_source_unref (run->drain_source);
-  g_main_loop_unref (run->loop);
-  g_main_context_unref (run->context);
-  g_free (run->url);
-  if (run->uri)
-    g_uri_unref (run->uri);
-  g_free (run->host);
-  g_free (run->path);
-  g_clear_error (&run->start_error);
-  g_mutex_clear (&run->lock);
-  g_cond_clear (&run->cond);
-  g_free (run);
-}
-
-/* Client mode: @url with http(s) turned into ws(s), or NULL and @error. */
-static GUri *
-parse_url (const gchar * url, GError ** error)
-{
-  GUri *uri, *ws;
-  const gchar *scheme, *ws_scheme;
-
-  if (url == NULL || *url == '\0') {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "no url set");
-    return NULL;
-  }
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
-  if (uri == NULL)
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "ws") == 0
-      || g_ascii_strcasecmp (scheme, "http") == 0)
-    ws_scheme = "ws";
-  else if (g_ascii_strcasecmp (scheme, "wss") == 0
-      || g_ascii_strcasecmp (scheme, "https") == 0)
-    ws_scheme = "wss";
-  else {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-        "unsupported scheme '%s' (use ws, wss, http or https)", scheme);
-    g_uri_unref (uri);
-    return NULL;
-  }
-  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0') {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "no host in the URL");
-    g_uri_unref (uri);
-    return NULL;
-  }
-
-  ws = g_uri_build (g_uri_get_flags (uri), ws_scheme, NULL,
-      g_uri_get_host (uri), g_uri_get_port (uri),
-      *g_uri_get_path (uri) ? g_uri_get_path (uri) : "/",
-      g_uri_get_query (uri), NULL);
-  g_uri_unref (uri);
-  return ws;
 }
 
 static gboolean
@@ -1904,14 +837,19 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   g_cond_init (&run->cond);
   run->context = g_main_context_new ();
   run->loop = g_main_loop_new (run->context, FALSE);
-  run->drain_source = g_source_new (&drain_source_funcs, sizeof (GSource));
+  run->drain_source =
+      g_source_new (&gst_rtcbot_websocket_bin_drain_source_funcs,
+      sizeof (GSource));
   g_source_set_priority (run->drain_source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (run->drain_source, drain_cb, run, NULL);
+  g_source_set_callback (run->drain_source, gst_rtcbot_websocket_bin_drain_cb,
+      run, NULL);
   g_source_set_ready_time (run->drain_source, -1);
   g_source_attach (run->drain_source, run->context);
   server = run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER;
 
-  if (!server && (run->uri = parse_url (run->url, &error)) == NULL)
+  if (!server
+      && (run->uri =
+          gst_rtcbot_websocket_bin_parse_url (run->url, &error)) == NULL)
     goto bad_url;
 
   g_atomic_int_set (&self->drain_pending, 0);
@@ -1919,7 +857,9 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   self->run = run;
   GST_OBJECT_UNLOCK (self);
 
-  run->thread = g_thread_new ("rtcbotwebsocket", soup_thread, run);
+  run->thread =
+      g_thread_new ("rtcbotwebsocket", gst_rtcbot_websocket_bin_soup_thread,
+      run);
   g_mutex_lock (&run->lock);
   while (run->start_state == START_PENDING)
     g_cond_wait (&run->cond, &run->lock);
@@ -1934,10 +874,10 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
     GST_INFO_OBJECT (self, "listening on ws://%s:%u%s", run->host, bound_port,
         run->path);
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
-    set_ready (self, TRUE);
+    gst_rtcbot_websocket_bin_set_ready (self, TRUE);
   }
   /* what was put before the start */
-  on_new_data (self->sink, self);
+  gst_rtcbot_websocket_bin_on_new_data (self->sink, self);
   return TRUE;
 
   /* ERRORS */
@@ -1955,7 +895,7 @@ bad_url:
         ("Could not connect to %s: invalid URL: %s",
             GST_STR_NULL (run->url), error->message), (NULL));
     g_clear_error (&error);
-    ws_run_free (run);
+    gst_rtcbot_websocket_bin_ws_run_free (run);
     return FALSE;
   }
 start_failed:
@@ -1974,7 +914,7 @@ start_failed:
           ("Could not connect to %s: %s", run->url,
               run->start_error->message), (NULL));
     }
-    ws_run_free (run);
+    gst_rtcbot_websocket_bin_ws_run_free (run);
     return FALSE;
   }
 }
@@ -1997,10 +937,10 @@ gst_rtcbot_websocket_bin_stop (GstRtcbotWebsocketBin * self)
   self->run = NULL;
   self->bound_port = 0;
   GST_OBJECT_UNLOCK (self);
-  ws_run_free (run);
+  gst_rtcbot_websocket_bin_ws_run_free (run);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
-  set_ready (self, FALSE);
+  gst_rtcbot_websocket_bin_set_ready (self, FALSE);
 }
 
 static GstStateChangeReturn
@@ -2164,6 +1104,7 @@ gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self)
 {
   if (self->src == NULL)
     return;
-  invoke_on_soup_thread (self, close_cb);
-  mark_closed (self, "closed by the application");
+  gst_rtcbot_websocket_bin_invoke_on_soup_thread (self,
+      gst_rtcbot_websocket_bin_close_cb);
+  gst_rtcbot_websocket_bin_mark_closed (self, "closed by the application");
 }

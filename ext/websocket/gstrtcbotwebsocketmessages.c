@@ -1,0 +1,385 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "gstrtcbotwebsocketbinprivate.h"
+#include "gstrtcbotcommon.h"
+#include "gstrtcbotjson.h"
+
+/* the caps of incoming messages, parsed once */
+static GstStaticCaps json_caps = GST_STATIC_CAPS (GST_RTCBOT_JSON_CAPS);
+static GstStaticCaps text_caps = GST_STATIC_CAPS (GST_RTCBOT_TEXT_CAPS);
+static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
+
+/* ---------------------------------------------------------------------- */
+/* messages                                                               */
+
+/* A short, printable excerpt of @data for a warning. */
+static gchar *
+make_excerpt (const gchar * data, gsize size)
+{
+  GString *s = g_string_new (NULL);
+  gsize len = MIN (size, EXCERPT_BYTES);
+  const gchar *end;
+  const gchar *p;
+
+  /* cut on a character boundary; stop at the first invalid byte */
+  g_utf8_validate_len (data, len, &end);
+  for (p = data; p < end; p++) {
+    guchar c = *p;
+
+    if (c == '\n')
+      g_string_append (s, "\\n");
+    else if (c == '\t')
+      g_string_append (s, "\\t");
+    else if (c == '\r')
+      g_string_append (s, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf (s, "\\u%04x", c);
+    else
+      g_string_append_c (s, c);
+  }
+  if ((gsize) (end - data) < size)
+    g_string_append (s, "...");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+check_text (const gchar * data, gsize size, GError ** error)
+{
+  if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
+    g_set_error_literal (error, JSON_PARSER_ERROR,
+        JSON_PARSER_ERROR_INVALID_DATA,
+        size == 0 ? "empty message" : "not valid UTF-8");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Soup thread: outgoing messages, parsed by json-glib with the run's
+ * parser (an immutable parser, reused). */
+static gboolean
+validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
+{
+  gboolean ok;
+
+  if (!check_text (data, size, error))
+    return FALSE;
+  if (run->parser == NULL)
+    run->parser = json_parser_new_immutable ();
+  ok = json_parser_load_from_data (run->parser, data, size, error);
+  if (ok && json_parser_get_root (run->parser) == NULL) {
+    g_set_error_literal (error, JSON_PARSER_ERROR,
+        JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
+    ok = FALSE;
+  }
+  return ok;
+}
+
+/* Soup thread: incoming messages, checked by the RFC 8259 validator, which
+ * does not build a tree; its error names the line, the column and an
+ * excerpt. */
+static gboolean
+validate_incoming_json (const gchar * data, gsize size, GError ** error)
+{
+  if (!check_text (data, size, error))
+    return FALSE;
+  return gst_rtcbot_json_validate (data, size, error);
+}
+
+/* Counts an invalid message and posts a rate-limited warning naming it. */
+static void
+invalid_json (GstRtcbotWebsocketBin * self, const gchar * direction,
+    const gchar * data, gsize size, const GError * error)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 count;
+  gboolean warn;
+  gchar *excerpt;
+
+  GST_OBJECT_LOCK (self);
+  count = ++self->invalid_messages;
+  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
+  if (warn)
+    self->last_warning = now;
+  GST_OBJECT_UNLOCK (self);
+
+  excerpt = make_excerpt (data, size);
+  GST_DEBUG_OBJECT (self, "invalid %s JSON: %s near '%s'", direction,
+      error->message, excerpt);
+  if (warn) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Dropped an invalid JSON message (%s): %s, in '%s'", direction,
+            error->message, excerpt),
+        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
+            " invalid messages so far", size, count));
+  }
+  g_free (excerpt);
+}
+
+/* Soup thread: one frame from a peer becomes one message of the inner
+ * rtcbotsrc. */
+void
+gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
+    gint type, GBytes * message, gpointer user_data)
+{
+  WsPeer *peer = user_data;
+  WsRun *run = peer->run;
+  GstRtcbotWebsocketBin *self = run->self;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstBuffer *buffer;
+  GstCaps *caps;
+  GstSample *sample;
+  gsize size;
+  const gchar *data = g_bytes_get_data (message, &size);
+
+  if (run->stopping)
+    return;
+
+  if (run->json) {
+    GError *error = NULL;
+
+    if (!validate_incoming_json (data, size, &error)) {
+      gchar *direction = g_strdup_printf ("received from %s", peer->address);
+
+      invalid_json (self, direction, data, size, error);
+      g_free (direction);
+      g_clear_error (&error);
+      return;
+    }
+    caps = gst_static_caps_get (&json_caps);
+  } else if (type == SOUP_WEBSOCKET_DATA_TEXT) {
+    caps = gst_static_caps_get (&text_caps);
+  } else {
+    caps = gst_static_caps_get (&bytes_caps);
+  }
+
+  buffer = size > 0 ? gst_buffer_new_wrapped_bytes (message) :
+      gst_buffer_new ();
+  sample = gst_sample_new (buffer, caps, NULL, NULL);
+  gst_buffer_unref (buffer);
+  gst_caps_unref (caps);
+
+  g_signal_emit (self->src, self->src_put_sample_id, 0, sample, &ret);
+  gst_sample_unref (sample);
+  if (ret != GST_FLOW_OK)
+    GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
+        gst_flow_get_name (ret));
+}
+
+/* A mapped buffer, kept mapped for as long as a GBytes wraps it. */
+typedef struct
+{
+  GstBuffer *buffer;
+  GstMapInfo map;
+} MappedBuffer;
+
+static void
+mapped_buffer_free (gpointer user_data)
+{
+  MappedBuffer *mapped = user_data;
+
+  gst_buffer_unmap (mapped->buffer, &mapped->map);
+  gst_buffer_unref (mapped->buffer);
+  g_free (mapped);
+}
+
+/* Soup thread: sends one outgoing message to every open connection. */
+static void
+send_sample (WsRun * run, GstSample * sample)
+{
+  GstRtcbotWebsocketBin *self = run->self;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  SoupWebsocketDataType type = SOUP_WEBSOCKET_DATA_BINARY;
+  MappedBuffer *mapped;
+  GstMapInfo map;
+  GBytes *bytes;
+  GList *l;
+
+  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+
+  if (run->json) {
+    GError *error = NULL;
+
+    if (!validate_json (run, (const gchar *) map.data, map.size, &error)) {
+      invalid_json (self, "not sent", (const gchar *) map.data, map.size,
+          error);
+      g_clear_error (&error);
+      gst_buffer_unmap (buffer, &map);
+      return;
+    }
+    type = SOUP_WEBSOCKET_DATA_TEXT;
+  } else {
+    GstCaps *caps = gst_sample_get_caps (sample);
+    const GstStructure *s = caps && !gst_caps_is_empty (caps) ?
+        gst_caps_get_structure (caps, 0) : NULL;
+
+    if (s && (gst_structure_has_name (s, "text/x-raw")
+            || gst_structure_has_name (s, "application/x-json")))
+      type = SOUP_WEBSOCKET_DATA_TEXT;
+  }
+
+  /* no copy: the GBytes keeps the buffer mapped */
+  mapped = g_new (MappedBuffer, 1);
+  mapped->buffer = gst_buffer_ref (buffer);
+  mapped->map = map;
+  bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size,
+      mapped_buffer_free, mapped);
+
+  for (l = run->peers; l; l = l->next) {
+    WsPeer *peer = l->data;
+
+    if (soup_websocket_connection_get_state (peer->conn) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_send_message (peer->conn, type, bytes);
+  }
+  g_bytes_unref (bytes);
+}
+
+/* Soup thread: client mode, the connection is open. */
+static gboolean
+client_is_open (WsRun * run)
+{
+  WsPeer *peer = run->peers ? run->peers->data : NULL;
+
+  return peer && soup_websocket_connection_get_state (peer->conn) ==
+      SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* Soup thread: sends what the inner rtcbotsink holds. A client keeps it
+ * until its connection is open; a server without clients drops it. */
+void
+gst_rtcbot_websocket_bin_drain (WsRun * run)
+{
+  GstRtcbotWebsocketBin *self = run->self;
+  GstSample *sample;
+
+  if (run->stopping || run->closing)
+    return;
+  /* a client keeps the messages while it is not connected, also while a
+   * lost connection is closing, so that a reconnection sends them */
+  if (run->mode == GST_RTCBOT_WEBSOCKET_MODE_CLIENT && !client_is_open (run))
+    return;
+
+  while (TRUE) {
+    sample = NULL;
+    g_signal_emit (self->sink, self->sink_get_id, 0, (guint64) 0, &sample);
+    if (sample == NULL)
+      break;
+    if (run->peers == NULL)
+      GST_LOG_OBJECT (self, "no client connected, message dropped");
+    else
+      send_sample (run, sample);
+    gst_sample_unref (sample);
+  }
+}
+
+/* Soup thread: the drain source is ready. Disarms it first, so that a
+ * message arriving during the drain re-arms it. */
+gboolean
+gst_rtcbot_websocket_bin_drain_cb (gpointer user_data)
+{
+  WsRun *run = user_data;
+
+  g_source_set_ready_time (run->drain_source, -1);
+  g_atomic_int_set (&run->self->drain_pending, 0);
+  gst_rtcbot_websocket_bin_drain (run);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+drain_source_dispatch (GSource * source, GSourceFunc callback,
+    gpointer user_data)
+{
+  return callback (user_data);
+}
+
+GSourceFuncs gst_rtcbot_websocket_bin_drain_source_funcs = {
+  NULL, NULL, drain_source_dispatch, NULL, NULL, NULL
+};
+
+/* Runs @func on the soup thread of the current run, if there is one. */
+gboolean
+gst_rtcbot_websocket_bin_invoke_on_soup_thread (GstRtcbotWebsocketBin * self,
+    GSourceFunc func)
+{
+  GMainContext *context = NULL;
+  WsRun *run = NULL;
+  GSource *source;
+
+  GST_OBJECT_LOCK (self);
+  if (self->run) {
+    run = self->run;
+    context = g_main_context_ref (run->context);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (context == NULL)
+    return FALSE;
+  /* a source attached after the thread ended is destroyed with the
+   * context, never dispatched */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, run, NULL);
+  g_source_attach (source, context);
+  g_source_unref (source);
+  g_main_context_unref (context);
+  return TRUE;
+}
+
+/* Streaming or application thread: the inner rtcbotsink got a message.
+ * Arms the run's drain source, coalescing bursts: while a drain is
+ * pending, nothing is done. */
+GstFlowReturn
+gst_rtcbot_websocket_bin_on_new_data (GstElement * sink, gpointer user_data)
+{
+  GstRtcbotWebsocketBin *self = user_data;
+  GMainContext *context = NULL;
+  GSource *source = NULL;
+
+  if (!g_atomic_int_compare_and_exchange (&self->drain_pending, 0, 1))
+    return GST_FLOW_OK;
+
+  GST_OBJECT_LOCK (self);
+  if (self->run) {
+    /* the context too: the source points to it */
+    context = g_main_context_ref (self->run->context);
+    source = g_source_ref (self->run->drain_source);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (source == NULL) {
+    g_atomic_int_set (&self->drain_pending, 0);
+    return GST_FLOW_OK;
+  }
+  /* wakes the soup thread's context; never dispatched once the run ended
+   * and destroyed the source */
+  g_source_set_ready_time (source, 0);
+  g_source_unref (source);
+  g_main_context_unref (context);
+  return GST_FLOW_OK;
+}
