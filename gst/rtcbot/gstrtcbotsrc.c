@@ -83,6 +83,8 @@ enum
   PROP_DEFAULT_AUTOSUBSCRIBE,
   PROP_DO_TIMESTAMP,
   PROP_IS_LIVE,
+  PROP_POLICY,
+  PROP_MAX_BUFFERS,
   PROP_READY,
   PROP_CLOSED,
   N_PROPS
@@ -139,6 +141,8 @@ struct _GstRtcbotSrc
   gboolean default_autosubscribe;
   gboolean do_timestamp;
   gboolean is_live;
+  GstRtcbotPolicy policy;       /* of the default subscription */
+  guint max_buffers;
   GstCaps *sample_caps;         /* caps of the last put-sample */
   GstCaps *current_caps;        /* caps of the last message put */
   GstSegment segment;
@@ -515,6 +519,34 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
       G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * GstRtcbotSrc:policy:
+   *
+   * What the application's default subscription (the one `get` pulls from)
+   * does when `get` is not called as fast as messages are put: `block`
+   * makes `put` wait, so nothing is lost. Like rtcbotsink's `policy`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_POLICY] = g_param_spec_enum ("policy", "Policy",
+      "What the default subscription (for 'get') does when the application "
+      "falls behind", GST_TYPE_RTCBOT_POLICY, GST_RTCBOT_DEFAULT_POLICY,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:max-buffers:
+   *
+   * Messages the default subscription holds before its policy applies;
+   * 0 means unbounded.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_BUFFERS] = g_param_spec_uint ("max-buffers",
+      "Max buffers", "Messages the default subscription holds before its "
+      "policy applies (0 = unbounded)", 0, G_MAXUINT,
+      GST_RTCBOT_DEFAULT_MAX_BUFFERS,
+      G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
+
+  /**
    * GstRtcbotSrc:ready:
    *
    * TRUE while the element is PLAYING and not closed: what is put now
@@ -615,7 +647,7 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
    * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
    *
    * Pulls the oldest message from the application's default subscription
-   * (a `fifo` of 64), creating it if needed.
+   * (see `policy` and `max-buffers`), creating it if needed.
    *
    * Returns: (transfer full) (nullable): the message with its caps, or NULL
    * on timeout, `unsubscribe`, shutdown or after `close`.
@@ -676,6 +708,8 @@ gst_rtcbot_src_init (GstRtcbotSrc * self)
   self->default_autosubscribe = DEFAULT_PROP_DEFAULT_AUTOSUBSCRIBE;
   self->do_timestamp = DEFAULT_PROP_DO_TIMESTAMP;
   self->is_live = DEFAULT_PROP_IS_LIVE;
+  self->policy = GST_RTCBOT_DEFAULT_POLICY;
+  self->max_buffers = GST_RTCBOT_DEFAULT_MAX_BUFFERS;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   self->group_id = gst_util_group_id_next ();
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
@@ -711,8 +745,7 @@ static void
 ensure_default_subscription (GstRtcbotSrc * self)
 {
   if (self->default_sub == NULL)
-    self->default_sub = gst_rtcbot_queue_new (GST_RTCBOT_DEFAULT_POLICY,
-        GST_RTCBOT_DEFAULT_MAX_BUFFERS);
+    self->default_sub = gst_rtcbot_queue_new (self->policy, self->max_buffers);
 }
 
 static void
@@ -736,6 +769,16 @@ gst_rtcbot_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_IS_LIVE:
       self->is_live = g_value_get_boolean (value);
+      break;
+    case PROP_POLICY:
+    case PROP_MAX_BUFFERS:
+      if (prop_id == PROP_POLICY)
+        self->policy = g_value_get_enum (value);
+      else
+        self->max_buffers = g_value_get_uint (value);
+      if (self->default_sub)
+        gst_rtcbot_queue_configure (self->default_sub, self->policy,
+            self->max_buffers);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -763,6 +806,12 @@ gst_rtcbot_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_IS_LIVE:
       g_value_set_boolean (value, self->is_live);
+      break;
+    case PROP_POLICY:
+      g_value_set_enum (value, self->policy);
+      break;
+    case PROP_MAX_BUFFERS:
+      g_value_set_uint (value, self->max_buffers);
       break;
     case PROP_READY:
       g_value_set_boolean (value, self->lifecycle.ready);
@@ -850,8 +899,24 @@ gst_rtcbot_src_pad_activate (GstRtcbotSrc * self, GstRtcbotSrcPad * spad)
       pad, NULL);
 }
 
-/* A (re)activated subscription starts with stream-start; its first message
- * brings the caps and segment in force along. */
+/* GstPad sets a pad flushing before asking us to deactivate it and unsets
+ * it before asking us to activate it; a pad that is flushing when our
+ * activation finally runs was taken over by a deactivation from another
+ * thread, whose own call already ran (or waits for us): starting a task
+ * now would leave it running on a deactivated pad. */
+static gboolean
+deactivation_under_way (GstPad * pad)
+{
+  gboolean flushing;
+
+  GST_OBJECT_LOCK (pad);
+  flushing = GST_PAD_IS_FLUSHING (pad);
+  GST_OBJECT_UNLOCK (pad);
+  return flushing;
+}
+
+/* Serialized with release and with other (de)activations by the pad's
+ * activation lock. */
 static gboolean
 gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
@@ -863,7 +928,7 @@ gst_rtcbot_src_pad_activate_mode (GstPad * pad, GstObject * parent,
     return FALSE;
 
   g_mutex_lock (&spad->activation_lock);
-  if (active && !spad->released) {
+  if (active && !spad->released && !deactivation_under_way (pad)) {
     ret = gst_rtcbot_src_pad_activate (GST_RTCBOT_SRC (parent), spad);
   } else if (!active) {
     gst_rtcbot_queue_set_flushing (spad->queue, TRUE);
@@ -1061,8 +1126,17 @@ gst_rtcbot_src_send (GstRtcbotSrc * self, GstBuffer * buffer,
       warn_dropped (self, GST_PAD_CAST (pad), &drops);
   }
   if (default_sub) {
+    GstRtcbotQueueDrops drops;
+
     gst_rtcbot_queue_push (default_sub, NULL, GST_MINI_OBJECT_CAST (sample),
-        NULL);
+        &drops);
+    if (G_UNLIKELY (drops.warn))
+      GST_ELEMENT_WARNING (self, STREAM, FAILED,
+          ("The application is not getting messages fast enough: %"
+              G_GUINT64_FORMAT " dropped so far.", drops.dropped_total),
+          ("default subscription: policy fifo, max-buffers %u; call get "
+              "more often, set policy=block or raise max-buffers",
+              gst_rtcbot_queue_get_max_buffers (default_sub)));
     gst_rtcbot_queue_unref (default_sub);
   }
 

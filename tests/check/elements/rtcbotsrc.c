@@ -1197,6 +1197,41 @@ GST_START_TEST (test_request_taken_name_fails_cleanly)
 
 GST_END_TEST;
 
+
+/* The default subscription takes the element's policy: `block` makes put
+ * wait for get, so nothing is lost; `latest` keeps the newest only. */
+GST_START_TEST (test_default_subscription_policy)
+{
+  GstElement *src = make_src ();
+  Putter p = { src, 0, 20, 0, GST_FLOW_OK };
+  GThread *thread;
+  guint64 i;
+  gint k;
+
+  g_object_set (src, "default-autosubscribe", TRUE, "max-buffers", 2, NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "policy", "block");
+  thread = g_thread_new ("putter", putter_thread, &p);
+  /* two fit; the third put waits for a get */
+  for (k = 0; k < 5000 && g_atomic_int_get (&p.done) < 2; k++)
+    g_usleep (1000);
+  g_usleep (50 * 1000);
+  fail_unless_equals_int (g_atomic_int_get (&p.done), 2);
+  for (i = 0; i < 20; i++)
+    assert_sample_offset (get (src, GST_CLOCK_TIME_NONE), i);
+  g_thread_join (thread);
+  fail_unless (get (src, 0) == NULL);
+
+  gst_util_set_object_arg (G_OBJECT (src), "policy", "latest");
+  for (i = 0; i < 10; i++)
+    put_offset (src, i);
+  assert_sample_offset (get (src, 0), 9);
+  fail_unless (get (src, 0) == NULL);
+
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbotsrc_suite (void)
 {
@@ -1228,6 +1263,7 @@ rtcbotsrc_suite (void)
   tcase_add_test (tc, test_concurrent_puts_keep_their_caps);
   tcase_add_test (tc, test_after_close_get_and_new_subscribers_end_at_once);
   tcase_add_test (tc, test_request_taken_name_fails_cleanly);
+  tcase_add_test (tc, test_default_subscription_policy);
   return s;
 }
 
