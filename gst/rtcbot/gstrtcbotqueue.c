@@ -454,6 +454,18 @@ gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue, gboolean flushing)
   g_mutex_unlock (&queue->lock);
 }
 
+/* The caps and segment events queued last (refs, or NULL), for a consumer
+ * that must send them again. */
+void
+gst_rtcbot_queue_get_sticky (GstRtcbotQueue * queue, GstEvent ** caps,
+    GstEvent ** segment)
+{
+  g_mutex_lock (&queue->lock);
+  *caps = queue->last_caps ? gst_event_ref (queue->last_caps) : NULL;
+  *segment = queue->last_segment ? gst_event_ref (queue->last_segment) : NULL;
+  g_mutex_unlock (&queue->lock);
+}
+
 /* Leaves flushing with @stream_start (transfer none) queued first, in one
  * step so no concurrent push gets ahead of it; the next push brings the
  * caps and segment. */

@@ -103,6 +103,8 @@ void gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue,
     gboolean flushing);
 void gst_rtcbot_queue_start (GstRtcbotQueue * queue,
     GstEvent * stream_start);
+void gst_rtcbot_queue_get_sticky (GstRtcbotQueue * queue, GstEvent ** caps,
+    GstEvent ** segment);
 void gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue);
 void gst_rtcbot_queue_clear (GstRtcbotQueue * queue);
 

@@ -129,6 +129,8 @@ struct _GstRtcbotSrcPad
 
   /* only touched by the pad's streaming thread, or while it is stopped */
   GstQueueArray *work;
+  GstEvent *stream_start;       /* of the current activation */
+  gboolean streaming;           /* pushed something since the activation */
   gboolean flow_error_posted;
 };
 
@@ -261,6 +263,7 @@ gst_rtcbot_src_pad_finalize (GObject * object)
   GstRtcbotSrcPad *pad = GST_RTCBOT_SRC_PAD (object);
 
   g_mutex_clear (&pad->activation_lock);
+  gst_clear_event (&pad->stream_start);
   gst_rtcbot_queue_array_clear (pad->work);
   gst_queue_array_free (pad->work);
   gst_rtcbot_queue_unref (pad->queue);
@@ -394,15 +397,52 @@ push_pending (GstRtcbotSrcPad * pad, GstBufferList ** list)
   return ret != GST_FLOW_FLUSHING;
 }
 
-/* Returns FALSE when a sticky event could not be stored because the pad is
- * flushing: what follows must not go out without it. */
+/* Returns FALSE when a sticky event could not be stored on the pad (it was
+ * flushing, a deactivation is under way): what follows must not go out
+ * without it. A sticky event that was stored but refused downstream is
+ * downstream's problem and shows up as a flow error on the data. */
 static gboolean
 push_event (GstRtcbotSrcPad * pad, GstEvent * event)
 {
+  GstEventType type = GST_EVENT_TYPE (event);
   gboolean sticky = GST_EVENT_IS_STICKY (event);
+  GstEvent *stored;
 
-  return gst_pad_push_event (GST_PAD_CAST (pad), event) || !sticky
-      || !GST_PAD_IS_FLUSHING (pad);
+  if (gst_pad_push_event (GST_PAD_CAST (pad), event) || !sticky)
+    return TRUE;
+  stored = gst_pad_get_sticky_event (GST_PAD_CAST (pad), type, 0);
+  if (stored == NULL)
+    return FALSE;
+  gst_event_unref (stored);
+  return TRUE;
+}
+
+/* GstPad 1.22 removes a pad's sticky events at the end of a deactivation,
+ * even when an activation from another thread got in between and started
+ * us again: send them again rather than data without a stream. */
+static gboolean
+restore_sticky_events (GstRtcbotSrcPad * pad)
+{
+  GstEvent *stream_start, *caps, *segment;
+  gboolean ok;
+
+  if (!pad->streaming)
+    return TRUE;
+  stream_start = gst_pad_get_sticky_event (GST_PAD_CAST (pad),
+      GST_EVENT_STREAM_START, 0);
+  if (G_LIKELY (stream_start)) {
+    gst_event_unref (stream_start);
+    return TRUE;
+  }
+  GST_DEBUG_OBJECT (pad, "sticky events were removed, sending them again");
+  gst_rtcbot_queue_get_sticky (pad->queue, &caps, &segment);
+  ok = pad->stream_start == NULL
+      || push_event (pad, gst_event_ref (pad->stream_start));
+  if (caps)
+    ok = ok ? push_event (pad, caps) : (gst_event_unref (caps), FALSE);
+  if (segment)
+    ok = ok ? push_event (pad, segment) : (gst_event_unref (segment), FALSE);
+  return ok;
 }
 
 static void
@@ -417,6 +457,12 @@ gst_rtcbot_src_pad_loop (GstRtcbotSrcPad * pad)
     gst_pad_pause_task (GST_PAD_CAST (pad));
     return;
   }
+  /* between two iterations, where a late deactivation can strike */
+  if (G_UNLIKELY (!restore_sticky_events (pad))) {
+    gst_rtcbot_queue_array_clear (pad->work);
+    return;
+  }
+  pad->streaming = TRUE;
 
   while ((item = gst_queue_array_pop_head (pad->work))) {
     gboolean go_on = TRUE;
@@ -884,8 +930,10 @@ gst_rtcbot_src_pad_activate (GstRtcbotSrc * self, GstRtcbotSrcPad * spad)
   closed = self->lifecycle.closed;
   GST_OBJECT_UNLOCK (self);
 
+  /* the task is stopped: its fields are ours */
+  spad->streaming = FALSE;
   gst_rtcbot_queue_start (spad->queue, stream_start);
-  gst_event_unref (stream_start);
+  gst_event_take (&spad->stream_start, stream_start);
   /* a subscription that starts after close is over at once */
   if (closed) {
     GstEvent *eos = gst_event_new_eos ();
