@@ -423,8 +423,9 @@ push_event (GstRtcbotSrcPad * pad, GstEvent * event)
 static gboolean
 restore_sticky_events (GstRtcbotSrcPad * pad)
 {
-  GstEvent *stream_start, *caps, *segment;
-  gboolean ok;
+  GstEvent *stream_start, *caps, *segment, *events[3];
+  gboolean ok = TRUE;
+  guint i;
 
   if (!pad->streaming)
     return TRUE;
@@ -436,12 +437,18 @@ restore_sticky_events (GstRtcbotSrcPad * pad)
   }
   GST_DEBUG_OBJECT (pad, "sticky events were removed, sending them again");
   gst_rtcbot_queue_get_sticky (pad->queue, &caps, &segment);
-  ok = pad->stream_start == NULL
-      || push_event (pad, gst_event_ref (pad->stream_start));
-  if (caps)
-    ok = ok ? push_event (pad, caps) : (gst_event_unref (caps), FALSE);
-  if (segment)
-    ok = ok ? push_event (pad, segment) : (gst_event_unref (segment), FALSE);
+  events[0] = pad->stream_start ? gst_event_ref (pad->stream_start) : NULL;
+  events[1] = caps;
+  events[2] = segment;
+  /* in order, and nothing after one the pad could not store */
+  for (i = 0; i < G_N_ELEMENTS (events); i++) {
+    if (events[i] == NULL)
+      continue;
+    if (ok)
+      ok = push_event (pad, events[i]);
+    else
+      gst_event_unref (events[i]);
+  }
   return ok;
 }
 
