@@ -36,6 +36,7 @@ static gint port = 0;
 static gdouble duration = 0;
 static gboolean watch_stdin = FALSE;
 static gint out_queue = -1;
+static gint in_queue = -1;
 static volatile sig_atomic_t stop;
 
 static GOptionEntry entries[] = {
@@ -47,7 +48,10 @@ static GOptionEntry entries[] = {
       "Stop when stdin reaches EOF", NULL},
   {"out-queue", 0, 0, G_OPTION_ARG_INT, &out_queue,
       "max-buffers of the inner outgoing rtcbotsink (default: its own, 64; "
-      "0 = unbounded)", "N"},
+        "0 = unbounded)", "N"},
+  {"in-queue", 0, 0, G_OPTION_ARG_INT, &in_queue,
+      "max-buffers of the default subscription that get reads (default: "
+        "its own, 64; 0 = unbounded)", "N"},
   {NULL}
 };
 
@@ -101,6 +105,8 @@ main (int argc, char **argv)
   incoming = gst_bin_get_by_name (GST_BIN (ws), "incoming");
   if (out_queue >= 0 && outgoing)
     g_object_set (outgoing, "max-buffers", (guint) out_queue, NULL);
+  if (in_queue >= 0 && incoming)
+    g_object_set (incoming, "max-buffers", (guint) in_queue, NULL);
 
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {

@@ -53,6 +53,7 @@ typedef struct
   guint id;
   gchar *address;
   gchar *last_error;            /* why the connection broke, if it did */
+  gchar *refusal;               /* why this side closed it, if it did */
 } WsPeer;
 
 typedef enum
@@ -178,6 +179,7 @@ GstFlowReturn gst_rtcbot_websocket_bin_on_new_data (GstElement * sink,
 /* gstrtcbotwebsocketserver.c: peers, the server */
 gboolean gst_rtcbot_websocket_bin_connection_warning_allowed (WsRun * run);
 void gst_rtcbot_websocket_bin_peer_free (gpointer user_data);
+void gst_rtcbot_websocket_bin_refuse_oversize (WsPeer * peer, gsize size);
 WsPeer *gst_rtcbot_websocket_bin_add_peer (WsRun * run,
     SoupWebsocketConnection * conn, gchar * address);
 void gst_rtcbot_websocket_bin_close_peers (WsRun * run, gushort code,

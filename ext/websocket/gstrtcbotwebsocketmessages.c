@@ -156,8 +156,14 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
   gsize size;
   const gchar *data = g_bytes_get_data (message, &size);
 
-  if (run->stopping)
+  if (run->stopping || soup_websocket_connection_get_state (conn) !=
+      SOUP_WEBSOCKET_STATE_OPEN)
     return;
+
+  if (run->max_message_size > 0 && size > run->max_message_size) {
+    gst_rtcbot_websocket_bin_refuse_oversize (peer, size);
+    return;
+  }
 
   if (run->json) {
     GError *error = NULL;

@@ -57,6 +57,7 @@ gst_rtcbot_websocket_bin_peer_free (gpointer user_data)
   g_object_unref (peer->conn);
   g_free (peer->address);
   g_free (peer->last_error);
+  g_free (peer->refusal);
   g_free (peer);
 }
 
@@ -90,7 +91,9 @@ on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
       gushort code = soup_websocket_connection_get_close_code (conn);
       gchar *reason;
 
-      if (code == 0)
+      if (peer->refusal)
+        reason = g_strdup (peer->refusal);
+      else if (code == 0)
         reason = g_strdup_printf ("the connection was lost without a close "
             "frame: code 1006%s%s", peer->last_error ? ", " : "",
             peer->last_error ? peer->last_error : "");
@@ -132,13 +135,43 @@ on_peer_error (SoupWebsocketConnection * conn, GError * error,
       peer->address, error->message);
   g_free (peer->last_error);
   peer->last_error = g_strdup (error->message);
-  /* libsoup 3.2 drops such a connection without sending 1009 */
+  /* beyond libsoup's own limit, libsoup 3.2 drops the connection without
+   * a close frame */
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
           SOUP_WEBSOCKET_CLOSE_TOO_BIG) && !peer->run->stopping)
     GST_ELEMENT_WARNING (peer->run->self, STREAM, TOO_LAZY,
         ("Closed the connection with %s: it sent a message larger than "
             "max-message-size (%" G_GUINT64_FORMAT " bytes)", peer->address,
             peer->run->max_message_size), ("soup: %s", error->message));
+}
+
+/* Soup thread: a message above max-message-size that libsoup still
+ * accepted; closing with 1009 tells the peer why, and only that peer goes. */
+void
+gst_rtcbot_websocket_bin_refuse_oversize (WsPeer * peer, gsize size)
+{
+  WsRun *run = peer->run;
+
+  g_free (peer->refusal);
+  peer->refusal = g_strdup_printf ("Closed the connection with %s (code "
+      "1009): it sent a message of %" G_GSIZE_FORMAT " bytes, larger than "
+      "max-message-size (%" G_GUINT64_FORMAT " bytes)", peer->address, size,
+      run->max_message_size);
+  GST_ELEMENT_WARNING (run->self, STREAM, TOO_LAZY, ("%s", peer->refusal),
+      (NULL));
+  soup_websocket_connection_close (peer->conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG,
+      "message too big");
+}
+
+/* libsoup cuts a connection at its own payload limit without a close
+ * frame; letting it buffer up to a few times max-message-size first gives
+ * the usual oversize message a proper 1009 while still bounding memory. */
+static guint64
+soup_payload_limit (guint64 max_message_size)
+{
+  if (max_message_size == 0 || max_message_size > G_MAXUINT64 / 4)
+    return 0;
+  return MAX (max_message_size * 4, max_message_size + 1024 * 1024);
 }
 
 WsPeer *
@@ -152,7 +185,7 @@ gst_rtcbot_websocket_bin_add_peer (WsRun * run, SoupWebsocketConnection * conn,
   peer->id = run->next_peer_id++;
   peer->address = address;
   soup_websocket_connection_set_max_incoming_payload_size (conn,
-      run->max_message_size);
+      soup_payload_limit (run->max_message_size));
   soup_websocket_connection_set_keepalive_interval (conn,
       run->keepalive_interval);
   g_signal_connect (conn, "message",
