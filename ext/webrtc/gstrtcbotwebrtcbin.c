@@ -1,0 +1,1319 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/**
+ * SECTION:element-rtcbotwebrtcbin
+ * @title: rtcbotwebrtcbin
+ * @see_also: webrtcbin, rtcbotsrc, rtcbotsink, rtcbotwebsocketbin
+ *
+ * RTCBot's `RTCConnection` on webrtcbin: video and audio plus a JSON data
+ * channel between a robot and a browser (or another RTCBot program),
+ * speaking RTCBot's wire protocol: offer and answer as JSON
+ * `{"type", "sdp"}` with every ICE candidate inside (no trickle), an
+ * ordered data channel labelled `default` created by the offerer and
+ * carrying JSON text, and `POST /connect` taking an offer and answering.
+ *
+ * Messages received on `default` come out of the `src_%u` request pads
+ * (ghost pads of an inner `rtcbotsrc` named `incoming`: every subscription
+ * gets every message, with its own `policy`/`max-buffers`) and from the
+ * `get` action. Messages to send go into `sink_%u` (ghost pads of an inner
+ * `rtcbotsink` named `outgoing`, whose `active-pad` rules apply) or the
+ * `put*` actions; they are sent on every open `default` channel, and wait
+ * in the outgoing queue (`outgoing::max-buffers`, `fifo` 64 by default)
+ * while no channel is open.
+ *
+ * Media to send goes into `video_sink_%u` / `audio_sink_%u`: raw video is
+ * encoded once (VP8 by default, or whatever `video-encoder` describes) and
+ * raw audio into Opus; VP8, H.264 and Opus are taken as they are. The
+ * encoded stream fans out to every peer (a keyframe is requested when a
+ * peer joins). Media a peer sends comes out decoded on `video_src_%u` /
+ * `audio_src_%u` sometimes pads.
+ *
+ * Signalling is built in: with `listen-port` set, an HTTP server on
+ * `listen-host` answers `POST /connect` (every request is a new peer),
+ * serves a demo page on `GET /` (or the files of `web-root`) and the
+ * browser client `GET /rtcbot.js`. With `connect-url` set, the element
+ * offers to that RTCBot-style server when it starts. The `create-offer`,
+ * `create-answer` and `set-remote-description` actions serve applications
+ * that carry the descriptions themselves.
+ *
+ * ## Bus messages
+ *
+ * * `rtcbot-ready` (element message): field `ready` (boolean). TRUE when a
+ *   `default` data channel opens while none was; FALSE when the last one
+ *   closes.
+ * * `rtcbot-closed` (element message): field `reason` (string). Posted
+ *   when the last connection goes away (with `connect-url`: the
+ *   connection; the element then stays closed and its `src_%u` pads get
+ *   EOS) and on `close`.
+ * * `rtcbot-peer-connected`, `rtcbot-peer-closed` (element messages):
+ *   fields `peer` (guint, unique in this run) and `address` (string: the
+ *   HTTP client's "ip:port", the `connect-url`, or "application").
+ * * An error when the HTTP server cannot listen (naming host:port), when
+ *   the `connect-url` server cannot be reached or answers badly, and when
+ *   the connection made with `connect-url` fails (naming the ICE state).
+ * * A warning for each malformed `/connect` request (answered with HTTP 400
+ *   and the same text), each peer refused by `max-peers` (HTTP 503), a
+ *   failed peer connection, and rate-limited, each invalid JSON message.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! rtcbotwebrtcbin name=w \
+ *     listen-port=8080 w.src_0 ! fakesink dump=true
+ * ]| Serves http://127.0.0.1:8080/: the browser shows the test video and
+ * every key pressed there is dumped.
+ *
+ * Since: 0.1
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstrtcbotwebrtcbinprivate.h"
+#include "gstrtcbotjson.h"
+
+GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
+
+#define DEFAULT_PROP_LISTEN_PORT -1
+#define DEFAULT_PROP_LISTEN_HOST "127.0.0.1"
+#define DEFAULT_PROP_VIDEO_ENCODER "vp8enc deadline=1 cpu-used=8 " \
+    "lag-in-frames=0 keyframe-max-dist=300 end-usage=cbr " \
+    "target-bitrate=1500000 error-resilient=partitions"
+#define DEFAULT_PROP_LATENCY 50
+#define DEFAULT_PROP_MAX_PEERS 0
+#define DEFAULT_PROP_GATHER_TIMEOUT 5000
+/* at most one invalid-message warning per this interval */
+#define WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
+#define EXCERPT_BYTES 32
+/* how long an offer waits for the inputs' first caps */
+#define INPUTS_TIMEOUT_US (3 * G_USEC_PER_SEC)
+
+enum
+{
+  PROP_0,
+  PROP_LISTEN_PORT,
+  PROP_LISTEN_HOST,
+  PROP_BOUND_PORT,
+  PROP_WEB_ROOT,
+  PROP_CONNECT_URL,
+  PROP_VIDEO_ENCODER,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_LATENCY,
+  PROP_MAX_PEERS,
+  PROP_GATHER_TIMEOUT,
+  PROP_PEERS,
+  PROP_INVALID_MESSAGES,
+  PROP_READY,
+  PROP_CLOSED,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_PUT,
+  SIGNAL_PUT_STRING,
+  SIGNAL_PUT_JSON,
+  SIGNAL_GET,
+  SIGNAL_CLOSE,
+  SIGNAL_CREATE_OFFER,
+  SIGNAL_CREATE_ANSWER,
+  SIGNAL_SET_REMOTE_DESCRIPTION,
+  LAST_SIGNAL
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[LAST_SIGNAL];
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
+    GST_PAD_SRC, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-json; "
+        "text/x-raw, format = (string) utf8; application/octet-stream"));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("application/x-json; "
+        "text/x-raw, format = (string) utf8; application/octet-stream"));
+static GstStaticPadTemplate video_sink_template =
+GST_STATIC_PAD_TEMPLATE ("video_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8; "
+        "video/x-h264, stream-format = (string) { avc, byte-stream }"));
+static GstStaticPadTemplate audio_sink_template =
+GST_STATIC_PAD_TEMPLATE ("audio_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("audio/x-raw; audio/x-opus"));
+static GstStaticPadTemplate video_src_template =
+GST_STATIC_PAD_TEMPLATE ("video_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate audio_src_template =
+GST_STATIC_PAD_TEMPLATE ("audio_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("audio/x-raw"));
+
+G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebrtcBin, gst_rtcbot_webrtc_bin,
+    GST_TYPE_BIN, GST_DEBUG_CATEGORY_INIT (gst_rtcbot_webrtc_bin_debug,
+        "rtcbotwebrtcbin", 0, "RTCBot RTCConnection on webrtcbin"));
+#define parent_class gst_rtcbot_webrtc_bin_parent_class
+GST_ELEMENT_REGISTER_DEFINE (rtcbotwebrtcbin, "rtcbotwebrtcbin",
+    GST_RANK_NONE, GST_TYPE_RTCBOT_WEBRTC_BIN);
+
+static void gst_rtcbot_webrtc_bin_dispose (GObject * object);
+static void gst_rtcbot_webrtc_bin_finalize (GObject * object);
+static void gst_rtcbot_webrtc_bin_set_property (GObject * object,
+    guint prop_id, const GValue * value, GParamSpec * pspec);
+static void gst_rtcbot_webrtc_bin_get_property (GObject * object,
+    guint prop_id, GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_rtcbot_webrtc_bin_change_state (GstElement *
+    element, GstStateChange transition);
+static GstPad *gst_rtcbot_webrtc_bin_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static void gst_rtcbot_webrtc_bin_release_pad (GstElement * element,
+    GstPad * pad);
+static void gst_rtcbot_webrtc_bin_handle_message (GstBin * bin,
+    GstMessage * message);
+static GstFlowReturn gst_rtcbot_webrtc_bin_on_new_data (GstElement * sink,
+    gpointer user_data);
+
+static GstFlowReturn gst_rtcbot_webrtc_bin_put (GstRtcbotWebrtcBin * self,
+    GstBuffer * buffer);
+static GstFlowReturn gst_rtcbot_webrtc_bin_put_string (GstRtcbotWebrtcBin *
+    self, const gchar * string);
+static GstFlowReturn gst_rtcbot_webrtc_bin_put_json (GstRtcbotWebrtcBin *
+    self, const gchar * json);
+static GstSample *gst_rtcbot_webrtc_bin_get (GstRtcbotWebrtcBin * self,
+    guint64 timeout);
+static void gst_rtcbot_webrtc_bin_close (GstRtcbotWebrtcBin * self);
+static gchar *gst_rtcbot_webrtc_bin_create_offer (GstRtcbotWebrtcBin * self);
+static gchar *gst_rtcbot_webrtc_bin_create_answer (GstRtcbotWebrtcBin * self,
+    const gchar * offer);
+static gboolean gst_rtcbot_webrtc_bin_set_remote_description
+    (GstRtcbotWebrtcBin * self, const gchar * description);
+
+static void
+gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  gobject_class->dispose = gst_rtcbot_webrtc_bin_dispose;
+  gobject_class->finalize = gst_rtcbot_webrtc_bin_finalize;
+  gobject_class->set_property = gst_rtcbot_webrtc_bin_set_property;
+  gobject_class->get_property = gst_rtcbot_webrtc_bin_get_property;
+
+  /**
+   * GstRtcbotWebrtcBin:listen-port:
+   *
+   * TCP port of the built-in HTTP signalling server (`POST /connect`,
+   * `GET /`, `GET /rtcbot.js`); -1 (the default) runs no server, 0 takes
+   * any free port (see `bound-port`). A port in use fails the state change
+   * with an error naming it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LISTEN_PORT] = g_param_spec_int ("listen-port",
+      "Listen port", "HTTP signalling server port (-1 = none, 0 = any free "
+      "port)", -1, 65535, DEFAULT_PROP_LISTEN_PORT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:listen-host:
+   *
+   * IP address the HTTP server binds; only this machine by default. Use
+   * 0.0.0.0 to let other machines connect.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LISTEN_HOST] = g_param_spec_string ("listen-host",
+      "Listen host", "IP address of the HTTP signalling server",
+      DEFAULT_PROP_LISTEN_HOST,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:bound-port:
+   *
+   * The port the HTTP server listens on, once PAUSED; 0 when none.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_BOUND_PORT] = g_param_spec_int ("bound-port", "Bound port",
+      "The port the HTTP signalling server listens on (0 = none)", 0, 65535,
+      0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebrtcBin:web-root:
+   *
+   * A directory whose files the HTTP server serves instead of the built-in
+   * demo page (`GET /` gives its index.html). `/rtcbot.js` is the built-in
+   * client unless the directory has its own.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_WEB_ROOT] = g_param_spec_string ("web-root", "Web root",
+      "Directory of files to serve instead of the built-in page", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:connect-url:
+   *
+   * An RTCBot-style server to dial when the element starts: the element
+   * makes an offer (the `default` data channel, its media pads, and
+   * receiving video and audio), POSTs it to this URL and applies the
+   * answer.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CONNECT_URL] = g_param_spec_string ("connect-url",
+      "Connect URL", "RTCBot-style /connect URL to offer to when starting",
+      NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:video-encoder:
+   *
+   * A gst-launch description of the encoder raw video goes through, once
+   * for every peer, e.g. `x264enc tune=zerolatency speed-preset=ultrafast`
+   * or a hardware encoder; it must produce VP8 or H.264.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_VIDEO_ENCODER] = g_param_spec_string ("video-encoder",
+      "Video encoder", "Encoder description for raw video (VP8 or H.264 out)",
+      DEFAULT_PROP_VIDEO_ENCODER,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:stun-server:
+   *
+   * Passed to every webrtcbin (`stun://host:port`); none by default.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STUN_SERVER] = g_param_spec_string ("stun-server",
+      "STUN server", "STUN server for every connection (stun://host:port)",
+      NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:turn-server:
+   *
+   * Passed to every webrtcbin (`turn(s)://user:password@host:port`); none
+   * by default.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TURN_SERVER] = g_param_spec_string ("turn-server",
+      "TURN server", "TURN server for every connection "
+      "(turn://user:password@host:port)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:latency:
+   *
+   * Jitterbuffer latency of received media in milliseconds; low, for
+   * remote control.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
+      "Jitterbuffer latency of received media (ms)", 0, G_MAXUINT,
+      DEFAULT_PROP_LATENCY,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:max-peers:
+   *
+   * Most peers at once; further `POST /connect` requests get HTTP 503 and
+   * a warning. 0 = no limit.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_PEERS] = g_param_spec_uint ("max-peers", "Max peers",
+      "Most peers at once (0 = no limit)", 0, G_MAXUINT,
+      DEFAULT_PROP_MAX_PEERS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:gather-timeout:
+   *
+   * Longest wait, in milliseconds, for ICE gathering to complete before an
+   * offer or answer is sent with the candidates found so far.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_GATHER_TIMEOUT] = g_param_spec_uint ("gather-timeout",
+      "Gather timeout", "Longest wait for ICE gathering (ms)", 0, 600000,
+      DEFAULT_PROP_GATHER_TIMEOUT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:peers:
+   *
+   * Peers currently connected or connecting.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_PEERS] = g_param_spec_uint ("peers", "Peers",
+      "Peers connected or connecting", 0, G_MAXUINT, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebrtcBin:invalid-messages:
+   *
+   * Text messages received that were not JSON, dropped with a warning.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INVALID_MESSAGES] = g_param_spec_uint64
+      ("invalid-messages", "Invalid messages",
+      "Received messages dropped for not being valid JSON", 0, G_MAXUINT64, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebrtcBin:ready:
+   *
+   * TRUE while at least one `default` data channel is open.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_READY] = g_param_spec_boolean ("ready", "Ready",
+      "A default data channel is open", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotWebrtcBin:closed:
+   *
+   * TRUE once closed by `close`, after the `connect-url` connection ended,
+   * or (serving) while no peer is left after the last one went away.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
+      "Closed by the application, or the connection ended", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+
+  /**
+   * GstRtcbotWebrtcBin::put:
+   * @rtcbotwebrtcbin: the element
+   * @buffer: (transfer none): the message
+   *
+   * Sends @buffer as binary data on every open `default` channel, after
+   * setting the inner rtcbotsink's `active-pad` to NULL.
+   *
+   * Returns: GST_FLOW_OK when queued for sending, GST_FLOW_EOS when closed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_put), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * GstRtcbotWebrtcBin::put-string:
+   * @rtcbotwebrtcbin: the element
+   * @string: UTF-8 text
+   *
+   * Sends @string as one text message.
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning for invalid UTF-8.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_STRING] = g_signal_new_class_handler ("put-string", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_put_string), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotWebrtcBin::put-json:
+   * @rtcbotwebrtcbin: the element
+   * @json: a JSON document
+   *
+   * Validates @json and sends it as one text message (RTCBot's
+   * `put_nowait`).
+   *
+   * Returns: as `put`; GST_FLOW_ERROR and a warning naming the parse error
+   * for invalid JSON (nothing is sent).
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_PUT_JSON] = g_signal_new_class_handler ("put-json", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_put_json), NULL, NULL, NULL,
+      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotWebrtcBin::get:
+   * @rtcbotwebrtcbin: the element
+   * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
+   *
+   * Pulls the oldest received message from the application's default
+   * subscription (created by the first `get`).
+   *
+   * Returns: (transfer full) (nullable): the message with its caps, or NULL
+   * on timeout, shutdown or once closed.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_GET] = g_signal_new_class_handler ("get", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_get), NULL, NULL, NULL,
+      GST_TYPE_SAMPLE, 1, G_TYPE_UINT64);
+
+  /**
+   * GstRtcbotWebrtcBin::close:
+   * @rtcbotwebrtcbin: the element
+   *
+   * Closes every connection, refuses new ones, posts `rtcbot-closed` and
+   * ends the stream on the `src_%u` pads. Idempotent.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_close), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  /**
+   * GstRtcbotWebrtcBin::create-offer:
+   * @rtcbotwebrtcbin: the element
+   *
+   * Starts a new peer connection as the offerer (the `default` channel,
+   * the media pads, receiving video and audio) and returns its offer once
+   * ICE gathering completed. The answer goes to `set-remote-description`.
+   * Blocks for up to `gather-timeout`; the element must be PAUSED or
+   * PLAYING.
+   *
+   * Returns: (transfer full) (nullable): `{"type": "offer", "sdp": ...}`,
+   * or NULL with a warning.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_CREATE_OFFER] = g_signal_new_class_handler ("create-offer",
+      type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_create_offer), NULL, NULL, NULL,
+      G_TYPE_STRING, 0);
+
+  /**
+   * GstRtcbotWebrtcBin::create-answer:
+   * @rtcbotwebrtcbin: the element
+   * @offer: RTCBot's `{"type": "offer", "sdp": ...}`
+   *
+   * Starts a new peer connection answering @offer, as `POST /connect`
+   * does. Blocks for up to `gather-timeout`.
+   *
+   * Returns: (transfer full) (nullable): `{"type": "answer", "sdp": ...}`,
+   * or NULL with a warning naming what is wrong with @offer.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_CREATE_ANSWER] = g_signal_new_class_handler ("create-answer",
+      type, G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_create_answer), NULL, NULL, NULL,
+      G_TYPE_STRING, 1, G_TYPE_STRING);
+
+  /**
+   * GstRtcbotWebrtcBin::set-remote-description:
+   * @rtcbotwebrtcbin: the element
+   * @answer: `{"type": "answer", "sdp": ...}` for the last `create-offer`
+   *
+   * Completes the connection started by `create-offer`.
+   *
+   * Returns: TRUE when applied; FALSE with a warning otherwise.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_SET_REMOTE_DESCRIPTION] =
+      g_signal_new_class_handler ("set-remote-description", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_set_remote_description), NULL, NULL,
+      NULL, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_change_state);
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_request_new_pad);
+  element_class->release_pad =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_release_pad);
+  bin_class->handle_message =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_handle_message);
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &video_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &audio_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &video_src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &audio_src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RTCBot WebRTC connection", "Source/Sink/Network/WebRTC",
+      "RTCBot's RTCConnection: video, audio and a JSON data channel with "
+      "browsers and RTCBot peers, signalling built in",
+      "gst-rtcbot developers");
+}
+
+static void
+gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
+{
+  self->listen_port = DEFAULT_PROP_LISTEN_PORT;
+  self->listen_host = g_strdup (DEFAULT_PROP_LISTEN_HOST);
+  self->video_encoder = g_strdup (DEFAULT_PROP_VIDEO_ENCODER);
+  self->latency = DEFAULT_PROP_LATENCY;
+  self->max_peers = DEFAULT_PROP_MAX_PEERS;
+  self->gather_timeout = DEFAULT_PROP_GATHER_TIMEOUT;
+  g_mutex_init (&self->send_lock);
+  g_cond_init (&self->inputs_cond);
+  gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
+      G_CALLBACK (gst_rtcbot_webrtc_bin_on_new_data), self);
+}
+
+static void
+gst_rtcbot_webrtc_bin_dispose (GObject * object)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
+
+  gst_rtcbot_message_bin_dispose (&self->messages, self);
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_rtcbot_webrtc_bin_finalize (GObject * object)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
+
+  g_list_free_full (self->inputs, g_free);
+  g_free (self->listen_host);
+  g_free (self->web_root);
+  g_free (self->connect_url);
+  g_free (self->video_encoder);
+  g_free (self->stun_server);
+  g_free (self->turn_server);
+  g_mutex_clear (&self->send_lock);
+  g_cond_clear (&self->inputs_cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+set_string (GstRtcbotWebrtcBin * self, gchar ** field, const GValue * value)
+{
+  GST_OBJECT_LOCK (self);
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtcbot_webrtc_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
+
+  switch (prop_id) {
+    case PROP_LISTEN_PORT:
+      GST_OBJECT_LOCK (self);
+      self->listen_port = g_value_get_int (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_LISTEN_HOST:
+      set_string (self, &self->listen_host, value);
+      break;
+    case PROP_WEB_ROOT:
+      set_string (self, &self->web_root, value);
+      break;
+    case PROP_CONNECT_URL:
+      set_string (self, &self->connect_url, value);
+      break;
+    case PROP_VIDEO_ENCODER:
+      set_string (self, &self->video_encoder, value);
+      break;
+    case PROP_STUN_SERVER:
+      set_string (self, &self->stun_server, value);
+      break;
+    case PROP_TURN_SERVER:
+      set_string (self, &self->turn_server, value);
+      break;
+    case PROP_LATENCY:
+      GST_OBJECT_LOCK (self);
+      self->latency = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_MAX_PEERS:
+      GST_OBJECT_LOCK (self);
+      self->max_peers = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_GATHER_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->gather_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LISTEN_PORT:
+      g_value_set_int (value, self->listen_port);
+      break;
+    case PROP_LISTEN_HOST:
+      g_value_set_string (value, self->listen_host);
+      break;
+    case PROP_BOUND_PORT:
+      g_value_set_int (value, self->bound_port);
+      break;
+    case PROP_WEB_ROOT:
+      g_value_set_string (value, self->web_root);
+      break;
+    case PROP_CONNECT_URL:
+      g_value_set_string (value, self->connect_url);
+      break;
+    case PROP_VIDEO_ENCODER:
+      g_value_set_string (value, self->video_encoder);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, self->stun_server);
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency);
+      break;
+    case PROP_MAX_PEERS:
+      g_value_set_uint (value, self->max_peers);
+      break;
+    case PROP_GATHER_TIMEOUT:
+      g_value_set_uint (value, self->gather_timeout);
+      break;
+    case PROP_PEERS:
+      g_value_set_uint (value, g_list_length (self->peers));
+      break;
+    case PROP_INVALID_MESSAGES:
+      g_value_set_uint64 (value, self->invalid_messages);
+      break;
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    case PROP_CLOSED:
+      g_value_set_boolean (value, self->closed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* lifecycle                                                              */
+
+void
+gst_rtcbot_webrtc_bin_post (GstRtcbotWebrtcBin * self, GstStructure * s)
+{
+  gst_element_post_message (GST_ELEMENT_CAST (self),
+      gst_message_new_element (GST_OBJECT_CAST (self), s));
+}
+
+static void
+set_ready (GstRtcbotWebrtcBin * self, gboolean ready)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->ready != ready;
+  self->ready = ready;
+  GST_OBJECT_UNLOCK (self);
+  if (!changed)
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-ready",
+          "ready", G_TYPE_BOOLEAN, ready, NULL));
+}
+
+gboolean
+gst_rtcbot_webrtc_bin_is_client (GstRtcbotWebrtcBin * self)
+{
+  gboolean client;
+
+  GST_OBJECT_LOCK (self);
+  client = self->connect_url != NULL && *self->connect_url;
+  GST_OBJECT_UNLOCK (self);
+  return client;
+}
+
+void
+gst_rtcbot_webrtc_bin_channel_opened (GstRtcbotWebrtcBin * self)
+{
+  gboolean reopened;
+
+  GST_OBJECT_LOCK (self);
+  self->open_channels++;
+  /* serving: a new peer after the last one left opens the element again */
+  reopened = self->closed && !self->closed_for_good;
+  if (reopened)
+    self->closed = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  if (reopened)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+  set_ready (self, TRUE);
+  gst_rtcbot_webrtc_bin_drain_outgoing (self);
+}
+
+/* Closes the element for good: `close`, or the end of the connect-url
+ * connection. */
+void
+gst_rtcbot_webrtc_bin_mark_closed (GstRtcbotWebrtcBin * self,
+    const gchar * reason)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->closed_for_good) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->closed_for_good = self->closed = TRUE;
+  GST_OBJECT_UNLOCK (self);
+
+  set_ready (self, FALSE);
+  GST_INFO_OBJECT (self, "closed: %s", reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+  gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-closed",
+          "reason", G_TYPE_STRING, reason, NULL));
+  if (self->messages.src)
+    g_signal_emit_by_name (self->messages.src, "close");
+  if (self->messages.sink)
+    g_signal_emit_by_name (self->messages.sink, "close");
+}
+
+/* A peer's channel closed (the peer is leaving). */
+void
+gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self)
+{
+  guint open;
+  gboolean running, client, last_gone;
+
+  GST_OBJECT_LOCK (self);
+  if (self->open_channels > 0)
+    self->open_channels--;
+  open = self->open_channels;
+  running = self->running;
+  client = self->connect_url != NULL && *self->connect_url;
+  last_gone = open == 0 && self->peers == NULL && running
+      && !self->closed_for_good && !self->closed;
+  if (last_gone && !client)
+    self->closed = TRUE;
+  GST_OBJECT_UNLOCK (self);
+
+  if (open == 0)
+    set_ready (self, FALSE);
+  if (!last_gone)
+    return;
+  if (client) {
+    gst_rtcbot_webrtc_bin_mark_closed (self, "the connection closed");
+  } else {
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+    gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-closed",
+            "reason", G_TYPE_STRING, "the last peer went away", NULL));
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* messages                                                               */
+
+static gchar *
+make_excerpt (const gchar * data, gsize size)
+{
+  gchar *excerpt = g_strndup (data, MIN (size, EXCERPT_BYTES));
+  gchar *p;
+
+  for (p = excerpt; *p; p++)
+    if ((guchar) * p < 0x20 || (guchar) * p >= 0x7f)
+      *p = '?';
+  return excerpt;
+}
+
+static void
+invalid_json (GstRtcbotWebrtcBin * self, RtcPeer * peer, const gchar * data,
+    gsize size, const GError * error)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 count;
+  gboolean warn;
+  gchar *excerpt;
+
+  GST_OBJECT_LOCK (self);
+  count = ++self->invalid_messages;
+  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
+  if (warn)
+    self->last_warning = now;
+  GST_OBJECT_UNLOCK (self);
+
+  excerpt = make_excerpt (data, size);
+  if (warn)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Dropped an invalid JSON message from %s: %s, in '%s'",
+            peer->address, error->message, excerpt),
+        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
+            " invalid messages so far", size, count));
+  g_free (excerpt);
+}
+
+/* A data-channel thread: one message from @peer to every subscriber. */
+void
+gst_rtcbot_webrtc_bin_receive (GstRtcbotWebrtcBin * self, RtcPeer * peer,
+    const gchar * data, gsize size, gboolean text)
+{
+  GstBuffer *buffer;
+  GstCaps *caps;
+  GstSample *sample;
+  GError *error = NULL;
+
+  if (text) {
+    if (!gst_rtcbot_json_validate (data, size, &error)) {
+      invalid_json (self, peer, data, size, error);
+      g_clear_error (&error);
+      return;
+    }
+    caps = gst_caps_new_empty_simple ("application/x-json");
+  } else {
+    caps = gst_caps_new_empty_simple ("application/octet-stream");
+  }
+  buffer = size > 0 ? gst_buffer_new_memdup (data, size) : gst_buffer_new ();
+  sample = gst_sample_new (buffer, caps, NULL, NULL);
+  gst_buffer_unref (buffer);
+  gst_caps_unref (caps);
+  gst_rtcbot_message_bin_deliver (&self->messages, sample);
+  gst_sample_unref (sample);
+}
+
+/* Sends what waits in the outgoing queue on every open channel; messages
+ * stay queued while no channel is open. */
+void
+gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self)
+{
+  g_mutex_lock (&self->send_lock);
+  for (;;) {
+    GList *open = NULL, *l;
+    GstSample *sample;
+
+    GST_OBJECT_LOCK (self);
+    for (l = self->peers; l; l = l->next) {
+      RtcPeer *peer = l->data;
+
+      if (peer->channel_open)
+        open = g_list_prepend (open, gst_rtcbot_webrtc_peer_ref (peer));
+    }
+    GST_OBJECT_UNLOCK (self);
+    if (open == NULL)
+      break;
+
+    sample = gst_rtcbot_message_bin_take_outgoing (&self->messages);
+    for (l = open; sample && l; l = l->next)
+      gst_rtcbot_webrtc_peer_send (l->data, sample);
+    g_list_free_full (open, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+    if (sample == NULL)
+      break;
+    gst_sample_unref (sample);
+  }
+  g_mutex_unlock (&self->send_lock);
+}
+
+static GstFlowReturn
+gst_rtcbot_webrtc_bin_on_new_data (GstElement * sink, gpointer user_data)
+{
+  gst_rtcbot_webrtc_bin_drain_outgoing (user_data);
+  return GST_FLOW_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* state                                                                  */
+
+/* Bounded wait for the media inputs' first caps, so an offer or answer
+ * made right after start includes them. */
+void
+gst_rtcbot_webrtc_bin_wait_inputs (GstRtcbotWebrtcBin * self)
+{
+  gint64 end = g_get_monotonic_time () + INPUTS_TIMEOUT_US;
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (;;) {
+    for (l = self->inputs; l; l = l->next) {
+      RtcInput *input = l->data;
+
+      if (input->encoding == NULL && !input->failed)
+        break;
+    }
+    if (l == NULL || !self->running)
+      break;
+    if (!g_cond_wait_until (&self->inputs_cond, GST_OBJECT_GET_LOCK (self),
+            end))
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+void
+gst_rtcbot_webrtc_bin_inputs_changed (GstRtcbotWebrtcBin * self)
+{
+  GST_OBJECT_LOCK (self);
+  g_cond_broadcast (&self->inputs_cond);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+remove_all_peers (GstRtcbotWebrtcBin * self)
+{
+  for (;;) {
+    RtcPeer *peer = NULL;
+
+    GST_OBJECT_LOCK (self);
+    if (self->peers)
+      peer = gst_rtcbot_webrtc_peer_ref (self->peers->data);
+    GST_OBJECT_UNLOCK (self);
+    if (peer == NULL)
+      break;
+    gst_rtcbot_webrtc_peer_remove_now (peer);
+    gst_rtcbot_webrtc_peer_unref (peer);
+  }
+}
+
+static gboolean
+gst_rtcbot_webrtc_bin_start (GstRtcbotWebrtcBin * self)
+{
+  GError *error = NULL;
+
+  if (self->messages.src == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The rtcbot plugin (rtcbotsrc, rtcbotsink) is missing"),
+        ("set GST_PLUGIN_PATH to where libgstrtcbot.so is"));
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  self->running = TRUE;
+  self->open_channels = 0;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_rtcbot_webrtc_http_start (self, &error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s",
+            error->message), (NULL));
+    g_clear_error (&error);
+    GST_OBJECT_LOCK (self);
+    self->running = FALSE;
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+gst_rtcbot_webrtc_bin_stop (GstRtcbotWebrtcBin * self)
+{
+  gboolean was_closed;
+
+  GST_OBJECT_LOCK (self);
+  self->running = FALSE;
+  g_cond_broadcast (&self->inputs_cond);
+  GST_OBJECT_UNLOCK (self);
+
+  gst_rtcbot_webrtc_client_stop (self);
+  /* peers first: the server waits for answers in progress */
+  remove_all_peers (self);
+  gst_rtcbot_webrtc_http_stop (self);
+  remove_all_peers (self);
+
+  GST_OBJECT_LOCK (self);
+  was_closed = self->closed;
+  self->closed = self->closed_for_good = FALSE;
+  self->open_channels = 0;
+  self->bound_port = 0;
+  GST_OBJECT_UNLOCK (self);
+  if (was_closed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
+  set_ready (self, FALSE);
+}
+
+void
+gst_rtcbot_webrtc_bin_notify_bound_port (GstRtcbotWebrtcBin * self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
+}
+
+static GstStateChangeReturn
+gst_rtcbot_webrtc_bin_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!gst_rtcbot_webrtc_bin_start (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* before the children stop: peers are taken out while data can
+       * still drain */
+      gst_rtcbot_webrtc_bin_stop (self);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (ret == GST_STATE_CHANGE_FAILURE)
+        gst_rtcbot_webrtc_bin_stop (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (ret != GST_STATE_CHANGE_FAILURE
+          && gst_rtcbot_webrtc_bin_is_client (self))
+        gst_rtcbot_webrtc_client_start (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* pads                                                                   */
+
+static GstPad *
+gst_rtcbot_webrtc_bin_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (element);
+  const gchar *template_name = GST_PAD_TEMPLATE_NAME_TEMPLATE (templ);
+  gboolean video = g_str_equal (template_name, "video_sink_%u");
+  RtcInput *input;
+
+  if (!video && !g_str_equal (template_name, "audio_sink_%u"))
+    return gst_rtcbot_message_bin_request_pad (&self->messages, element,
+        templ, name);
+
+  input = gst_rtcbot_webrtc_input_new (self, templ, name, video);
+  if (input == NULL)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  self->inputs = g_list_append (self->inputs, input);
+  GST_OBJECT_UNLOCK (self);
+  return input->ghost;
+}
+
+static void
+gst_rtcbot_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (element);
+  RtcInput *input = NULL;
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = self->inputs; l; l = l->next)
+    if (((RtcInput *) l->data)->ghost == pad) {
+      input = l->data;
+      self->inputs = g_list_delete_link (self->inputs, l);
+      break;
+    }
+  GST_OBJECT_UNLOCK (self);
+
+  if (input == NULL) {
+    gst_rtcbot_message_bin_release_pad (element, pad);
+    return;
+  }
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (element, pad);
+  gst_rtcbot_webrtc_input_free (input);
+}
+
+static void
+gst_rtcbot_webrtc_bin_handle_message (GstBin * bin, GstMessage * message)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
+
+  if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
+    gst_message_unref (message);
+    return;
+  }
+  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+}
+
+/* ---------------------------------------------------------------------- */
+/* actions                                                                */
+
+static GstFlowReturn
+gst_rtcbot_webrtc_bin_put (GstRtcbotWebrtcBin * self, GstBuffer * buffer)
+{
+  return gst_rtcbot_message_bin_put (&self->messages, buffer);
+}
+
+static GstFlowReturn
+gst_rtcbot_webrtc_bin_put_string (GstRtcbotWebrtcBin * self,
+    const gchar * string)
+{
+  return gst_rtcbot_message_bin_put_string (&self->messages, string);
+}
+
+static GstFlowReturn
+gst_rtcbot_webrtc_bin_put_json (GstRtcbotWebrtcBin * self, const gchar * json)
+{
+  return gst_rtcbot_message_bin_put_json (&self->messages, json);
+}
+
+static GstSample *
+gst_rtcbot_webrtc_bin_get (GstRtcbotWebrtcBin * self, guint64 timeout)
+{
+  return gst_rtcbot_message_bin_get (&self->messages, timeout);
+}
+
+static void
+gst_rtcbot_webrtc_bin_close (GstRtcbotWebrtcBin * self)
+{
+  gst_rtcbot_webrtc_bin_mark_closed (self, "closed by the application");
+  remove_all_peers (self);
+}
+
+static void
+action_failed (GstRtcbotWebrtcBin * self, const gchar * action,
+    GError * error)
+{
+  GST_ELEMENT_WARNING (self, RESOURCE, FAILED, ("%s failed: %s", action,
+          error ? error->message : "unknown error"), (NULL));
+  g_clear_error (&error);
+}
+
+static gchar *
+gst_rtcbot_webrtc_bin_create_offer (GstRtcbotWebrtcBin * self)
+{
+  GError *error = NULL;
+  RtcPeer *peer, *previous;
+  gchar *offer;
+
+  peer = gst_rtcbot_webrtc_peer_new (self, "application", TRUE, &error);
+  if (peer == NULL) {
+    action_failed (self, "create-offer", error);
+    return NULL;
+  }
+  gst_rtcbot_webrtc_bin_wait_inputs (self);
+  offer = gst_rtcbot_webrtc_peer_offer (peer, &error);
+  if (offer == NULL) {
+    action_failed (self, "create-offer", error);
+    gst_rtcbot_webrtc_peer_remove_now (peer);
+    gst_rtcbot_webrtc_peer_unref (peer);
+    return NULL;
+  }
+  GST_OBJECT_LOCK (self);
+  previous = self->offering;
+  self->offering = peer;
+  GST_OBJECT_UNLOCK (self);
+  /* an offer never answered is abandoned */
+  if (previous)
+    gst_rtcbot_webrtc_peer_remove_now (previous);
+  gst_rtcbot_webrtc_peer_unref (peer);
+  return offer;
+}
+
+static gchar *
+gst_rtcbot_webrtc_bin_create_answer (GstRtcbotWebrtcBin * self,
+    const gchar * offer)
+{
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+  RtcPeer *peer;
+  gchar *answer;
+
+  sdp = gst_rtcbot_webrtc_parse_description (offer, offer ? strlen (offer) :
+      0, "offer", &error);
+  if (sdp == NULL) {
+    action_failed (self, "create-answer", error);
+    return NULL;
+  }
+  peer = gst_rtcbot_webrtc_peer_new (self, "application", FALSE, &error);
+  if (peer == NULL) {
+    gst_sdp_message_free (sdp);
+    action_failed (self, "create-answer", error);
+    return NULL;
+  }
+  gst_rtcbot_webrtc_bin_wait_inputs (self);
+  answer = gst_rtcbot_webrtc_peer_answer (peer, sdp, &error);
+  if (answer == NULL) {
+    action_failed (self, "create-answer", error);
+    gst_rtcbot_webrtc_peer_remove_now (peer);
+  }
+  gst_rtcbot_webrtc_peer_unref (peer);
+  return answer;
+}
+
+static gboolean
+gst_rtcbot_webrtc_bin_set_remote_description (GstRtcbotWebrtcBin * self,
+    const gchar * description)
+{
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+  RtcPeer *peer = NULL;
+  gboolean ok;
+
+  sdp = gst_rtcbot_webrtc_parse_description (description, description ?
+      strlen (description) : 0, "answer", &error);
+  if (sdp == NULL) {
+    action_failed (self, "set-remote-description", error);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->offering)
+    peer = gst_rtcbot_webrtc_peer_ref (self->offering);
+  GST_OBJECT_UNLOCK (self);
+  if (peer == NULL) {
+    gst_sdp_message_free (sdp);
+    g_set_error (&error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "no offer made with create-offer is waiting for an answer");
+    action_failed (self, "set-remote-description", error);
+    return FALSE;
+  }
+  ok = gst_rtcbot_webrtc_peer_apply_answer (peer, sdp, &error);
+  if (!ok) {
+    action_failed (self, "set-remote-description", error);
+    gst_rtcbot_webrtc_peer_remove_now (peer);
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->offering == peer)
+    self->offering = NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_rtcbot_webrtc_peer_unref (peer);
+  return ok;
+}

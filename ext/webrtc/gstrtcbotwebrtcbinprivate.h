@@ -1,0 +1,185 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_RTCBOT_WEBRTC_BIN_PRIVATE_H__
+#define __GST_RTCBOT_WEBRTC_BIN_PRIVATE_H__
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include "gstrtcbotwebrtcbin.h"
+#include "gstrtcbotmessagebin.h"
+
+G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (gst_rtcbot_webrtc_bin_debug);
+#define GST_CAT_DEFAULT gst_rtcbot_webrtc_bin_debug
+
+/* largest /connect body and offer accepted */
+#define MAX_OFFER_BYTES (1024 * 1024)
+/* the label of RTCBot's data channel */
+#define DEFAULT_CHANNEL_LABEL "default"
+/* payload types of what we offer (answers take the offer's) */
+#define OFFER_PT_VP8 96
+#define OFFER_PT_H264 102
+#define OFFER_PT_OPUS 111
+
+typedef struct _RtcPeer RtcPeer;
+typedef struct _RtcHttp RtcHttp;
+
+/* One media input (`video_sink_%u`/`audio_sink_%u`): encoded once into a
+ * tee that every peer's branch reads. */
+typedef struct
+{
+  GstRtcbotWebrtcBin *self;
+  gboolean video;
+  GstPad *ghost;
+  GstElement *queue;            /* the ghost pad's target */
+  GstElement *tee;
+  GList *chain;                 /* elements between queue and tee */
+  gchar *encoding;              /* "VP8", "H264", "OPUS"; object lock */
+  gboolean failed;              /* caps we cannot send; object lock */
+} RtcInput;
+
+struct _GstRtcbotWebrtcBin
+{
+  GstBin parent;
+
+  GstRtcbotMessageBin messages;
+
+  /* properties; object lock */
+  gint listen_port;
+  gchar *listen_host;
+  gint bound_port;
+  gchar *web_root;
+  gchar *connect_url;
+  gchar *video_encoder;
+  gchar *stun_server;
+  gchar *turn_server;
+  guint latency;
+  guint max_peers;
+  guint gather_timeout;
+  gboolean ready;
+  gboolean closed;
+  gboolean closed_for_good;     /* `close`, or the connect-url connection ended */
+  guint64 invalid_messages;
+  gint64 last_warning;
+
+  /* object lock */
+  GList *inputs;
+  GList *peers;
+  guint next_peer_id;
+  guint next_video_src;
+  guint next_audio_src;
+  guint open_channels;
+  gboolean running;             /* between READY→PAUSED and PAUSED→READY */
+  RtcPeer *offering;            /* the create-offer peer awaiting its answer */
+  GCond inputs_cond;            /* an input learnt its encoding */
+
+  /* serialises sending so messages keep their order across channels */
+  GMutex send_lock;
+
+  RtcHttp *http;
+  GThread *client_thread;
+  GCancellable *client_cancellable;
+};
+
+/* gstrtcbotwebrtcbin.c */
+void gst_rtcbot_webrtc_bin_post (GstRtcbotWebrtcBin * self,
+    GstStructure * s);
+void gst_rtcbot_webrtc_bin_channel_opened (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_receive (GstRtcbotWebrtcBin * self,
+    RtcPeer * peer, const gchar * data, gsize size, gboolean text);
+gboolean gst_rtcbot_webrtc_bin_is_client (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_mark_closed (GstRtcbotWebrtcBin * self,
+    const gchar * reason);
+void gst_rtcbot_webrtc_bin_wait_inputs (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_inputs_changed (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_bin_notify_bound_port (GstRtcbotWebrtcBin * self);
+
+/* gstrtcbotwebrtcmedia.c: media inputs and received media */
+RtcInput *gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
+    GstPadTemplate * templ, const gchar * name, gboolean video);
+void gst_rtcbot_webrtc_input_free (RtcInput * input);
+GstElement *gst_rtcbot_webrtc_payloader_new (const gchar * encoding, gint pt);
+GstCaps *gst_rtcbot_webrtc_rtp_caps (const gchar * encoding, gint pt);
+void gst_rtcbot_webrtc_expose_received (GstRtcbotWebrtcBin * self,
+    RtcPeer * peer, GstPad * pad);
+
+/* gstrtcbotwebrtcpeer.c: one peer connection */
+struct _RtcPeer
+{
+  gint refcount;
+  GstRtcbotWebrtcBin *self;
+  guint id;
+  gchar *address;
+  gboolean offerer;             /* we made the offer */
+  GstElement *webrtc;
+
+  GMutex lock;
+  GCond cond;
+  /* lock */
+  GList *branches;              /* RtcBranch */
+  GList *exposed;               /* ghost pads of received media */
+  GList *decoders;
+  GstWebRTCDataChannel *channel;
+  gboolean channel_open;
+  gboolean channel_closed;
+  gboolean gathered;
+  gboolean removing;            /* taken down by one thread */
+  gboolean removed;
+  gboolean connected_posted;
+};
+
+RtcPeer *gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self,
+    const gchar * address, gboolean offerer, GError ** error);
+RtcPeer *gst_rtcbot_webrtc_peer_ref (RtcPeer * peer);
+void gst_rtcbot_webrtc_peer_unref (RtcPeer * peer);
+gchar *gst_rtcbot_webrtc_peer_offer (RtcPeer * peer, GError ** error);
+gchar *gst_rtcbot_webrtc_peer_answer (RtcPeer * peer,
+    GstSDPMessage * offer, GError ** error);
+gboolean gst_rtcbot_webrtc_peer_apply_answer (RtcPeer * peer,
+    GstSDPMessage * answer, GError ** error);
+void gst_rtcbot_webrtc_peer_send (RtcPeer * peer, GstSample * sample);
+void gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why);
+void gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer);
+void gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer);
+
+/* gstrtcbotwebrtcsdp.c: RTCBot's {"type","sdp"} JSON */
+GstSDPMessage *gst_rtcbot_webrtc_parse_description (const gchar * json,
+    gsize size, const gchar * expected_type, GError ** error);
+gchar *gst_rtcbot_webrtc_description_to_json (const gchar * type,
+    const gchar * sdp);
+
+/* gstrtcbotwebrtchttp.c: the signalling server and client */
+gboolean gst_rtcbot_webrtc_http_start (GstRtcbotWebrtcBin * self,
+    GError ** error);
+void gst_rtcbot_webrtc_http_stop (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_client_start (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_client_stop (GstRtcbotWebrtcBin * self);
+
+G_END_DECLS
+
+#endif /* __GST_RTCBOT_WEBRTC_BIN_PRIVATE_H__ */

@@ -1,0 +1,989 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <string.h>
+#include <gst/video/video.h>
+
+#include "gstrtcbotwebrtcbinprivate.h"
+
+/* how long a departing peer's channel gets to say goodbye */
+#define CHANNEL_CLOSE_TIMEOUT_US (500 * G_TIME_SPAN_MILLISECOND)
+
+/* One media input sent to one peer: tee → queue → payloader → webrtcbin. */
+typedef struct
+{
+  RtcInput *input;
+  GstPad *tee_pad;
+  GstElement *queue;
+  GstElement *pay;
+  GstPad *webrtc_pad;
+} RtcBranch;
+
+RtcPeer *
+gst_rtcbot_webrtc_peer_ref (RtcPeer * peer)
+{
+  g_atomic_int_inc (&peer->refcount);
+  return peer;
+}
+
+void
+gst_rtcbot_webrtc_peer_unref (RtcPeer * peer)
+{
+  if (!g_atomic_int_dec_and_test (&peer->refcount))
+    return;
+  gst_clear_object (&peer->webrtc);
+  g_free (peer->address);
+  g_mutex_clear (&peer->lock);
+  g_cond_clear (&peer->cond);
+  g_free (peer);
+}
+
+static void
+peer_closure_unref (gpointer data, GClosure * closure)
+{
+  gst_rtcbot_webrtc_peer_unref (data);
+}
+
+static void
+peer_connect (RtcPeer * peer, gpointer instance, const gchar * signal,
+    GCallback callback)
+{
+  g_signal_connect_data (instance, signal, callback,
+      gst_rtcbot_webrtc_peer_ref (peer), peer_closure_unref, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* waiting on webrtcbin, bounded and interrupted by the peer's removal    */
+
+/* Shared by a pending promise and its waiter, either may outlive the
+ * other. */
+typedef struct
+{
+  gint refcount;
+  RtcPeer *peer;
+  gboolean done;                /* peer->lock */
+} CallState;
+
+static void
+call_state_unref (gpointer data)
+{
+  CallState *call = data;
+
+  if (!g_atomic_int_dec_and_test (&call->refcount))
+    return;
+  gst_rtcbot_webrtc_peer_unref (call->peer);
+  g_free (call);
+}
+
+static void
+promise_changed (GstPromise * promise, gpointer user_data)
+{
+  CallState *call = user_data;
+
+  g_mutex_lock (&call->peer->lock);
+  call->done = TRUE;
+  g_cond_broadcast (&call->peer->cond);
+  g_mutex_unlock (&call->peer->lock);
+}
+
+/* Runs @signal on webrtcbin with @arg and a promise; returns the reply
+ * (owned by the promise, kept alive by *promise_out) or NULL with @error. */
+static const GstStructure *
+webrtc_call (RtcPeer * peer, const gchar * signal, gpointer arg,
+    GstPromise ** promise_out, GError ** error)
+{
+  GstPromise *promise;
+  const GstStructure *reply;
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  GError *reply_error = NULL;
+  CallState *call = g_new0 (CallState, 1);
+  gboolean done;
+
+  call->refcount = 2;
+  call->peer = gst_rtcbot_webrtc_peer_ref (peer);
+  promise = gst_promise_new_with_change_func (promise_changed, call,
+      call_state_unref);
+  g_signal_emit_by_name (peer->webrtc, signal, arg, promise);
+
+  g_mutex_lock (&peer->lock);
+  while (!call->done && !peer->removed)
+    if (!g_cond_wait_until (&peer->cond, &peer->lock, end))
+      break;
+  done = call->done;
+  g_mutex_unlock (&peer->lock);
+  call_state_unref (call);
+
+  *promise_out = promise;
+  if (!done || gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED) {
+    if (!done)
+      gst_promise_interrupt (promise);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "webrtcbin did not complete %s%s", signal,
+        peer->removed ? ": the peer went away" : "");
+    return NULL;
+  }
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error")) {
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &reply_error, NULL);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "%s failed: %s", signal, reply_error ? reply_error->message : "?");
+    g_clear_error (&reply_error);
+    return NULL;
+  }
+  return reply;
+}
+
+static gboolean
+webrtc_call_simple (RtcPeer * peer, const gchar * signal, gpointer arg,
+    GError ** error)
+{
+  GstPromise *promise = NULL;
+  gboolean ok = webrtc_call (peer, signal, arg, &promise, error) != NULL
+      || (error && *error == NULL);
+
+  gst_promise_unref (promise);
+  return ok;
+}
+
+static GstWebRTCSessionDescription *
+webrtc_create (RtcPeer * peer, const gchar * signal, const gchar * field,
+    GError ** error)
+{
+  GstPromise *promise = NULL;
+  const GstStructure *reply;
+  GstWebRTCSessionDescription *desc = NULL;
+
+  reply = webrtc_call (peer, signal, NULL, &promise, error);
+  if (reply)
+    gst_structure_get (reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
+        &desc, NULL);
+  else if (error && *error == NULL)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "%s gave no description", signal);
+  gst_promise_unref (promise);
+  return desc;
+}
+
+static void
+on_gathering_state (GstElement * webrtc, GParamSpec * pspec, RtcPeer * peer)
+{
+  GstWebRTCICEGatheringState state;
+
+  g_object_get (webrtc, "ice-gathering-state", &state, NULL);
+  if (state != GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
+    return;
+  g_mutex_lock (&peer->lock);
+  peer->gathered = TRUE;
+  g_cond_broadcast (&peer->cond);
+  g_mutex_unlock (&peer->lock);
+}
+
+/* Non-trickle: the description is sent once every candidate is in it. */
+static gchar *
+local_description_when_gathered (RtcPeer * peer)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  GstWebRTCSessionDescription *desc = NULL;
+  gint64 end;
+  gchar *text, *json;
+  guint timeout;
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->gather_timeout;
+  GST_OBJECT_UNLOCK (self);
+  end = g_get_monotonic_time () + timeout * G_TIME_SPAN_MILLISECOND;
+
+  g_mutex_lock (&peer->lock);
+  while (!peer->gathered && !peer->removed)
+    if (!g_cond_wait_until (&peer->cond, &peer->lock, end))
+      break;
+  if (!peer->gathered)
+    GST_INFO_OBJECT (self, "peer %u: ICE gathering not complete after %u ms,"
+        " sending the candidates found so far", peer->id, timeout);
+  g_mutex_unlock (&peer->lock);
+
+  g_object_get (peer->webrtc, "local-description", &desc, NULL);
+  if (desc == NULL)
+    return NULL;
+  text = gst_sdp_message_as_text (desc->sdp);
+  json = gst_rtcbot_webrtc_description_to_json (desc->type ==
+      GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer", text);
+  g_free (text);
+  gst_webrtc_session_description_free (desc);
+  return json;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the data channel                                                       */
+
+static void
+on_channel_open (GstWebRTCDataChannel * channel, RtcPeer * peer)
+{
+  gboolean opened = FALSE;
+
+  g_mutex_lock (&peer->lock);
+  if (!peer->channel_open && !peer->removed) {
+    peer->channel_open = opened = TRUE;
+  }
+  g_mutex_unlock (&peer->lock);
+  if (!opened)
+    return;
+  GST_INFO_OBJECT (peer->self, "peer %u: data channel open", peer->id);
+  gst_rtcbot_webrtc_bin_channel_opened (peer->self);
+}
+
+static void
+on_channel_close (GstWebRTCDataChannel * channel, RtcPeer * peer)
+{
+  g_mutex_lock (&peer->lock);
+  peer->channel_closed = TRUE;
+  g_cond_broadcast (&peer->cond);
+  g_mutex_unlock (&peer->lock);
+  GST_INFO_OBJECT (peer->self, "peer %u: data channel closed", peer->id);
+  gst_rtcbot_webrtc_peer_remove (peer, "its data channel closed");
+}
+
+static void
+on_channel_error (GstWebRTCDataChannel * channel, GError * error,
+    RtcPeer * peer)
+{
+  GST_ELEMENT_WARNING (peer->self, RESOURCE, READ,
+      ("The data channel with %s failed: %s", peer->address,
+          error ? error->message : "unknown error"), (NULL));
+}
+
+static void
+on_message_string (GstWebRTCDataChannel * channel, const gchar * string,
+    RtcPeer * peer)
+{
+  if (string)
+    gst_rtcbot_webrtc_bin_receive (peer->self, peer, string, strlen (string),
+        TRUE);
+}
+
+static void
+on_message_data (GstWebRTCDataChannel * channel, GBytes * bytes,
+    RtcPeer * peer)
+{
+  gsize size = 0;
+  const gchar *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+
+  gst_rtcbot_webrtc_bin_receive (peer->self, peer, data, size, FALSE);
+}
+
+static void
+use_channel (RtcPeer * peer, GstWebRTCDataChannel * channel)
+{
+  GstWebRTCDataChannelState state;
+
+  g_mutex_lock (&peer->lock);
+  if (peer->channel || peer->removed) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  peer->channel = g_object_ref (channel);
+  g_mutex_unlock (&peer->lock);
+
+  peer_connect (peer, channel, "on-open", G_CALLBACK (on_channel_open));
+  peer_connect (peer, channel, "on-close", G_CALLBACK (on_channel_close));
+  peer_connect (peer, channel, "on-error", G_CALLBACK (on_channel_error));
+  peer_connect (peer, channel, "on-message-string",
+      G_CALLBACK (on_message_string));
+  peer_connect (peer, channel, "on-message-data",
+      G_CALLBACK (on_message_data));
+  g_object_get (channel, "ready-state", &state, NULL);
+  if (state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+    on_channel_open (channel, peer);
+}
+
+static void
+on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * channel,
+    RtcPeer * peer)
+{
+  gchar *label = NULL;
+
+  g_object_get (channel, "label", &label, NULL);
+  GST_INFO_OBJECT (peer->self, "peer %u opened data channel \"%s\"",
+      peer->id, GST_STR_NULL (label));
+  /* RTCBot talks on "default"; other channels are not ours */
+  if (g_strcmp0 (label, DEFAULT_CHANNEL_LABEL) == 0)
+    use_channel (peer, channel);
+  g_free (label);
+}
+
+/* Streaming thread of rtcbotsink or a data-channel thread. */
+void
+gst_rtcbot_webrtc_peer_send (RtcPeer * peer, GstSample * sample)
+{
+  GstWebRTCDataChannel *channel = NULL;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstCaps *caps = gst_sample_get_caps (sample);
+  gboolean binary = caps == NULL || gst_structure_has_name
+      (gst_caps_get_structure (caps, 0), "application/octet-stream");
+  GstMapInfo map;
+
+  g_mutex_lock (&peer->lock);
+  if (peer->channel_open && peer->channel)
+    channel = g_object_ref (peer->channel);
+  g_mutex_unlock (&peer->lock);
+  if (channel == NULL || buffer == NULL)
+    goto done;
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    goto done;
+
+  if (binary) {
+    GBytes *bytes = g_bytes_new (map.data, map.size);
+
+    g_signal_emit_by_name (channel, "send-data", bytes);
+    g_bytes_unref (bytes);
+  } else {
+    gchar *text = g_strndup ((const gchar *) map.data, map.size);
+
+    g_signal_emit_by_name (channel, "send-string", text);
+    g_free (text);
+  }
+  gst_buffer_unmap (buffer, &map);
+done:
+  if (channel)
+    g_object_unref (channel);
+}
+
+/* ---------------------------------------------------------------------- */
+/* connection state                                                       */
+
+static const gchar *
+enum_nick (GType type, gint value)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+  const gchar *nick = v ? v->value_nick : "unknown";
+
+  g_type_class_unref (klass);
+  return nick;
+}
+
+static void
+post_peer (RtcPeer * peer, const gchar * name)
+{
+  gst_rtcbot_webrtc_bin_post (peer->self, gst_structure_new (name, "peer",
+          G_TYPE_UINT, peer->id, "address", G_TYPE_STRING, peer->address,
+          NULL));
+}
+
+static void
+on_connection_state (GstElement * webrtc, GParamSpec * pspec, RtcPeer * peer)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  GstWebRTCPeerConnectionState state;
+  GstWebRTCICEConnectionState ice;
+  gboolean post = FALSE;
+
+  g_object_get (webrtc, "connection-state", &state, "ice-connection-state",
+      &ice, NULL);
+  GST_INFO_OBJECT (self, "peer %u: connection %s, ICE %s", peer->id,
+      enum_nick (GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, state),
+      enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice));
+
+  switch (state) {
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED:
+      g_mutex_lock (&peer->lock);
+      if (!peer->connected_posted && !peer->removed)
+        peer->connected_posted = post = TRUE;
+      g_mutex_unlock (&peer->lock);
+      if (post) {
+        post_peer (peer, "rtcbot-peer-connected");
+        gst_rtcbot_webrtc_peer_request_keyframes (peer);
+      }
+      break;
+    case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED:
+      if (peer->offerer && gst_rtcbot_webrtc_bin_is_client (self)) {
+        GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+            ("The WebRTC connection to %s failed (ICE connection state "
+                "\"%s\"): no network path or DTLS handshake failed",
+                peer->address, enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE,
+                    ice)), (NULL));
+      } else {
+        GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+            ("The WebRTC connection with %s failed (ICE connection state "
+                "\"%s\"); dropping that peer", peer->address,
+                enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice)),
+            (NULL));
+      }
+      gst_rtcbot_webrtc_peer_remove (peer, "the connection failed");
+      break;
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED:
+      gst_rtcbot_webrtc_peer_remove (peer, "the connection closed");
+      break;
+    default:
+      break;
+  }
+}
+
+static void
+on_pad_added (GstElement * webrtc, GstPad * pad, RtcPeer * peer)
+{
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  gst_rtcbot_webrtc_expose_received (peer->self, peer, pad);
+}
+
+/* ---------------------------------------------------------------------- */
+/* media branches                                                         */
+
+/* The payload type the offer gives @encoding in media section @media, or
+ * -1. */
+static gint
+offered_pt (const GstSDPMedia * media, const gchar * encoding)
+{
+  guint i;
+
+  for (i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
+    gint pt;
+    gchar name[32];
+
+    if (g_strcmp0 (a->key, "rtpmap") != 0 || a->value == NULL)
+      continue;
+    if (sscanf (a->value, "%d %31[^/]", &pt, name) == 2
+        && g_ascii_strcasecmp (name, encoding) == 0)
+      return pt;
+  }
+  return -1;
+}
+
+/* The media section of @offer that should carry @input, or -1. */
+static gint
+offered_section (GstSDPMessage * offer, RtcInput * input,
+    const gchar * encoding, guint64 * used, gint * pt)
+{
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_medias_len (offer) && i < 64; i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (offer, i);
+
+    if (*used & (G_GUINT64_CONSTANT (1) << i))
+      continue;
+    if (g_strcmp0 (gst_sdp_media_get_media (media),
+            input->video ? "video" : "audio") != 0)
+      continue;
+    if (gst_sdp_media_get_port (media) == 0
+        || gst_sdp_media_get_attribute_val (media, "sendonly")
+        || gst_sdp_media_get_attribute_val (media, "inactive"))
+      continue;
+    *pt = offered_pt (media, encoding);
+    if (*pt < 0)
+      continue;
+    *used |= G_GUINT64_CONSTANT (1) << i;
+    return i;
+  }
+  return -1;
+}
+
+static void
+branch_free (GstRtcbotWebrtcBin * self, RtcBranch * branch)
+{
+  GstBin *bin = GST_BIN_CAST (self);
+
+  if (branch->tee_pad) {
+    GstPad *sink = gst_element_get_static_pad (branch->queue, "sink");
+
+    gst_pad_unlink (branch->tee_pad, sink);
+    gst_object_unref (sink);
+    gst_element_release_request_pad (branch->input->tee, branch->tee_pad);
+    gst_object_unref (branch->tee_pad);
+  }
+  gst_element_set_locked_state (branch->queue, TRUE);
+  gst_element_set_locked_state (branch->pay, TRUE);
+  gst_element_set_state (branch->queue, GST_STATE_NULL);
+  gst_element_set_state (branch->pay, GST_STATE_NULL);
+  gst_bin_remove (bin, branch->queue);
+  gst_bin_remove (bin, branch->pay);
+  gst_clear_object (&branch->webrtc_pad);
+  g_free (branch);
+}
+
+/* Links @input's tee to @peer's webrtcbin through a payloader for @pt;
+ * @mline is the media section to answer, -1 when offering. */
+static gboolean
+attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
+    gint pt, gint mline, gboolean answer_sendonly)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  RtcBranch *branch = g_new0 (RtcBranch, 1);
+  GstPadTemplate *templ;
+  GstWebRTCRTPTransceiver *trans = NULL;
+  GstCaps *caps = gst_rtcbot_webrtc_rtp_caps (encoding, pt);
+  GstPad *queue_sink;
+  gchar *name = NULL;
+
+  branch->input = input;
+  branch->queue = gst_element_factory_make ("queue", NULL);
+  branch->pay = gst_rtcbot_webrtc_payloader_new (encoding, pt);
+  if (!branch->queue || !branch->pay) {
+    gst_clear_object (&branch->queue);
+    gst_clear_object (&branch->pay);
+    g_free (branch);
+    gst_caps_unref (caps);
+    GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
+        ("Cannot send %s: the RTP payloader is missing", encoding), (NULL));
+    return FALSE;
+  }
+  /* a peer that cannot keep up loses frames instead of holding the others */
+  g_object_set (branch->queue, "max-size-buffers", 0, "max-size-bytes", 0,
+      "max-size-time", (guint64) 500 * GST_MSECOND, "leaky", 2, NULL);
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS
+      (peer->webrtc), "sink_%u");
+  if (mline >= 0)
+    name = g_strdup_printf ("sink_%d", mline);
+  branch->webrtc_pad = gst_element_request_pad (peer->webrtc, templ, name,
+      caps);
+  g_free (name);
+  if (branch->webrtc_pad == NULL) {
+    GST_WARNING_OBJECT (self, "peer %u: webrtcbin gave no pad for %s",
+        peer->id, encoding);
+    gst_object_unref (branch->queue);
+    gst_object_unref (branch->pay);
+    g_free (branch);
+    gst_caps_unref (caps);
+    return FALSE;
+  }
+  g_object_get (branch->webrtc_pad, "transceiver", &trans, NULL);
+  if (trans) {
+    g_object_set (trans, "codec-preferences", caps, "direction",
+        answer_sendonly ? GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY :
+        GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
+    gst_object_unref (trans);
+  }
+  gst_caps_unref (caps);
+
+  gst_bin_add_many (GST_BIN_CAST (self), branch->queue, branch->pay, NULL);
+  gst_element_link (branch->queue, branch->pay);
+  {
+    GstPad *pay_src = gst_element_get_static_pad (branch->pay, "src");
+
+    gst_pad_link (pay_src, branch->webrtc_pad);
+    gst_object_unref (pay_src);
+  }
+  gst_element_sync_state_with_parent (branch->pay);
+  gst_element_sync_state_with_parent (branch->queue);
+
+  branch->tee_pad = gst_element_request_pad_simple (input->tee, "src_%u");
+  queue_sink = gst_element_get_static_pad (branch->queue, "sink");
+  gst_pad_link (branch->tee_pad, queue_sink);
+  gst_object_unref (queue_sink);
+
+  g_mutex_lock (&peer->lock);
+  peer->branches = g_list_prepend (peer->branches, branch);
+  g_mutex_unlock (&peer->lock);
+  GST_INFO_OBJECT (self, "peer %u: sending %s (pt %d, section %d)", peer->id,
+      encoding, pt, mline);
+  return TRUE;
+}
+
+/* Inputs whose encoding is known, with a ref on nothing: inputs live as
+ * long as their pads, which the application releases only when stopped. */
+static GList *
+ready_inputs (GstRtcbotWebrtcBin * self, GList ** encodings)
+{
+  GList *inputs = NULL, *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = self->inputs; l; l = l->next) {
+    RtcInput *input = l->data;
+
+    if (input->encoding) {
+      inputs = g_list_append (inputs, input);
+      *encodings = g_list_append (*encodings, g_strdup (input->encoding));
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+  return inputs;
+}
+
+void
+gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer)
+{
+  GList *l;
+
+  g_mutex_lock (&peer->lock);
+  for (l = peer->branches; l; l = l->next) {
+    RtcBranch *branch = l->data;
+    GstPad *sink = gst_element_get_static_pad (branch->queue, "sink");
+
+    if (branch->input->video)
+      gst_pad_push_event (sink,
+          gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+              TRUE, 0));
+    gst_object_unref (sink);
+  }
+  g_mutex_unlock (&peer->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* negotiation                                                            */
+
+RtcPeer *
+gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
+    gboolean offerer, GError ** error)
+{
+  RtcPeer *peer;
+  GstElement *webrtc = gst_element_factory_make ("webrtcbin", NULL);
+  gchar *stun, *turn;
+  guint latency, max_peers;
+
+  if (webrtc == NULL) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "webrtcbin is missing (install gstreamer1.0-plugins-bad and "
+        "gstreamer1.0-nice)");
+    return NULL;
+  }
+
+  peer = g_new0 (RtcPeer, 1);
+  peer->refcount = 1;
+  peer->self = self;
+  peer->address = g_strdup (address);
+  peer->offerer = offerer;
+  peer->webrtc = gst_object_ref_sink (webrtc);
+  g_mutex_init (&peer->lock);
+  g_cond_init (&peer->cond);
+
+  GST_OBJECT_LOCK (self);
+  max_peers = self->max_peers;
+  if (!self->running || self->closed
+      || (max_peers > 0 && g_list_length (self->peers) >= max_peers)) {
+    gboolean full = self->running && !self->closed;
+
+    GST_OBJECT_UNLOCK (self);
+    if (full)
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+          "max-peers (%u) are connected", max_peers);
+    else
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+          "the element is not running or is closed");
+    gst_rtcbot_webrtc_peer_unref (peer);
+    return NULL;
+  }
+  peer->id = self->next_peer_id++;
+  self->peers = g_list_append (self->peers, gst_rtcbot_webrtc_peer_ref (peer));
+  stun = g_strdup (self->stun_server);
+  turn = g_strdup (self->turn_server);
+  latency = self->latency;
+  GST_OBJECT_UNLOCK (self);
+
+  g_object_set (webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
+      "latency", latency, NULL);
+  if (stun)
+    g_object_set (webrtc, "stun-server", stun, NULL);
+  if (turn)
+    g_object_set (webrtc, "turn-server", turn, NULL);
+  g_free (stun);
+  g_free (turn);
+
+  peer_connect (peer, webrtc, "on-data-channel",
+      G_CALLBACK (on_data_channel));
+  peer_connect (peer, webrtc, "pad-added", G_CALLBACK (on_pad_added));
+  peer_connect (peer, webrtc, "notify::ice-gathering-state",
+      G_CALLBACK (on_gathering_state));
+  peer_connect (peer, webrtc, "notify::connection-state",
+      G_CALLBACK (on_connection_state));
+
+  gst_bin_add (GST_BIN_CAST (self), webrtc);
+  gst_element_sync_state_with_parent (webrtc);
+  GST_INFO_OBJECT (self, "peer %u (%s): %s", peer->id, address,
+      offerer ? "offering" : "answering");
+  return peer;
+}
+
+gchar *
+gst_rtcbot_webrtc_peer_offer (RtcPeer * peer, GError ** error)
+{
+  GList *encodings = NULL;
+  GList *inputs = ready_inputs (peer->self, &encodings), *l, *e;
+  gboolean video = FALSE, audio = FALSE;
+  GstStructure *options;
+  GstWebRTCDataChannel *channel = NULL;
+  GstWebRTCSessionDescription *offer;
+  gboolean ok;
+
+  for (l = inputs, e = encodings; l; l = l->next, e = e->next) {
+    RtcInput *input = l->data;
+    const gchar *encoding = e->data;
+    gint pt = g_str_equal (encoding, "OPUS") ? OFFER_PT_OPUS :
+        g_str_equal (encoding, "H264") ? OFFER_PT_H264 : OFFER_PT_VP8;
+
+    if (attach_input (peer, input, encoding, pt, -1, FALSE)) {
+      video |= input->video;
+      audio |= !input->video;
+    }
+  }
+  g_list_free (inputs);
+  g_list_free_full (encodings, g_free);
+
+  /* RTCBot peers send what they were asked for: offer to receive both */
+  if (!video || !audio) {
+    GstWebRTCRTPTransceiver *trans = NULL;
+    GstCaps *caps;
+
+    if (!video) {
+      caps = gst_rtcbot_webrtc_rtp_caps ("VP8", OFFER_PT_VP8);
+      g_signal_emit_by_name (peer->webrtc, "add-transceiver",
+          GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+      gst_caps_unref (caps);
+      gst_clear_object (&trans);
+    }
+    if (!audio) {
+      caps = gst_rtcbot_webrtc_rtp_caps ("OPUS", OFFER_PT_OPUS);
+      g_signal_emit_by_name (peer->webrtc, "add-transceiver",
+          GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
+      gst_caps_unref (caps);
+      gst_clear_object (&trans);
+    }
+  }
+
+  options = gst_structure_new ("options", "ordered", G_TYPE_BOOLEAN, TRUE,
+      NULL);
+  g_signal_emit_by_name (peer->webrtc, "create-data-channel",
+      DEFAULT_CHANNEL_LABEL, options, &channel);
+  gst_structure_free (options);
+  if (channel == NULL) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "webrtcbin could not create the \"default\" data channel");
+    return NULL;
+  }
+  use_channel (peer, channel);
+  g_object_unref (channel);
+
+  offer = webrtc_create (peer, "create-offer", "offer", error);
+  if (offer == NULL)
+    return NULL;
+  ok = webrtc_call_simple (peer, "set-local-description", offer, error);
+  gst_webrtc_session_description_free (offer);
+  if (!ok)
+    return NULL;
+  return local_description_when_gathered (peer);
+}
+
+gchar *
+gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
+    GError ** error)
+{
+  GstWebRTCSessionDescription *offer, *answer;
+  GList *encodings = NULL;
+  GList *inputs, *l, *e;
+  guint64 used = 0;
+  gboolean ok;
+
+  offer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER,
+      offer_sdp);
+  ok = webrtc_call_simple (peer, "set-remote-description", offer, error);
+  gst_webrtc_session_description_free (offer);
+  if (!ok)
+    return NULL;
+
+  inputs = ready_inputs (peer->self, &encodings);
+  for (l = inputs, e = encodings; l; l = l->next, e = e->next) {
+    RtcInput *input = l->data;
+    GstSDPMessage *sdp = NULL;
+    GstWebRTCSessionDescription *remote = NULL;
+    gint pt = -1, mline;
+
+    g_object_get (peer->webrtc, "remote-description", &remote, NULL);
+    if (remote == NULL)
+      break;
+    sdp = remote->sdp;
+    mline = offered_section (sdp, input, e->data, &used, &pt);
+    if (mline >= 0) {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, mline);
+
+      attach_input (peer, input, e->data, pt, mline,
+          gst_sdp_media_get_attribute_val (media, "recvonly") != NULL);
+    } else {
+      GST_INFO_OBJECT (peer->self, "peer %u does not take %s", peer->id,
+          (gchar *) e->data);
+    }
+    gst_webrtc_session_description_free (remote);
+  }
+  g_list_free (inputs);
+  g_list_free_full (encodings, g_free);
+
+  answer = webrtc_create (peer, "create-answer", "answer", error);
+  if (answer == NULL)
+    return NULL;
+  ok = webrtc_call_simple (peer, "set-local-description", answer, error);
+  gst_webrtc_session_description_free (answer);
+  if (!ok)
+    return NULL;
+  return local_description_when_gathered (peer);
+}
+
+gboolean
+gst_rtcbot_webrtc_peer_apply_answer (RtcPeer * peer, GstSDPMessage * sdp,
+    GError ** error)
+{
+  GstWebRTCSessionDescription *answer;
+  gboolean ok;
+
+  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
+      sdp);
+  ok = webrtc_call_simple (peer, "set-remote-description", answer, error);
+  gst_webrtc_session_description_free (answer);
+  return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* removal                                                                */
+
+typedef struct
+{
+  RtcPeer *peer;
+  gchar *why;
+} Removal;
+
+static void
+removal_run (GstElement * element, gpointer user_data)
+{
+  Removal *removal = user_data;
+
+  GST_INFO_OBJECT (element, "peer %u leaves: %s", removal->peer->id,
+      removal->why);
+  gst_rtcbot_webrtc_peer_remove_now (removal->peer);
+}
+
+static void
+removal_free (gpointer user_data)
+{
+  Removal *removal = user_data;
+
+  gst_rtcbot_webrtc_peer_unref (removal->peer);
+  g_free (removal->why);
+  g_free (removal);
+}
+
+/* From any thread, webrtcbin's own included: the peer is taken down on
+ * another thread, since webrtcbin cannot be stopped from its own. */
+void
+gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why)
+{
+  Removal *removal;
+
+  g_mutex_lock (&peer->lock);
+  if (peer->removed) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  g_mutex_unlock (&peer->lock);
+
+  removal = g_new0 (Removal, 1);
+  removal->peer = gst_rtcbot_webrtc_peer_ref (peer);
+  removal->why = g_strdup (why);
+  gst_element_call_async (GST_ELEMENT_CAST (peer->self), removal_run, removal,
+      removal_free);
+}
+
+void
+gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  GList *branches, *exposed, *decoders, *l;
+  GstWebRTCDataChannel *channel;
+  gboolean was_open, was_connected, listed;
+
+  g_mutex_lock (&peer->lock);
+  if (peer->removed || peer->removing) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  peer->removing = TRUE;
+  /* closing the channel tells the other side at once; without it the peer
+   * would learn only when its transport times out */
+  channel = peer->channel_open && !peer->channel_closed ?
+      g_object_ref (peer->channel) : NULL;
+  g_mutex_unlock (&peer->lock);
+  if (channel) {
+    gint64 end = g_get_monotonic_time () + CHANNEL_CLOSE_TIMEOUT_US;
+
+    g_signal_emit_by_name (channel, "close");
+    g_mutex_lock (&peer->lock);
+    while (!peer->channel_closed)
+      if (!g_cond_wait_until (&peer->cond, &peer->lock, end))
+        break;
+    g_mutex_unlock (&peer->lock);
+    g_object_unref (channel);
+  }
+
+  g_mutex_lock (&peer->lock);
+  peer->removed = TRUE;
+  g_cond_broadcast (&peer->cond);
+  branches = peer->branches;
+  exposed = peer->exposed;
+  decoders = peer->decoders;
+  channel = peer->channel;
+  was_open = peer->channel_open;
+  was_connected = peer->connected_posted;
+  peer->branches = peer->exposed = peer->decoders = NULL;
+  peer->channel = NULL;
+  peer->channel_open = FALSE;
+  g_mutex_unlock (&peer->lock);
+
+  GST_OBJECT_LOCK (self);
+  listed = g_list_find (self->peers, peer) != NULL;
+  self->peers = g_list_remove (self->peers, peer);
+  if (self->offering == peer)
+    self->offering = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  if (channel) {
+    g_signal_handlers_disconnect_by_data (channel, peer);
+    g_object_unref (channel);
+  }
+  for (l = branches; l; l = l->next)
+    branch_free (self, l->data);
+  g_list_free (branches);
+
+  g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
+  gst_element_set_locked_state (peer->webrtc, TRUE);
+  gst_element_set_state (peer->webrtc, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN_CAST (self), peer->webrtc);
+
+  for (l = exposed; l; l = l->next) {
+    gst_pad_set_active (l->data, FALSE);
+    gst_element_remove_pad (GST_ELEMENT_CAST (self), l->data);
+  }
+  g_list_free_full (exposed, gst_object_unref);
+  for (l = decoders; l; l = l->next) {
+    gst_element_set_locked_state (l->data, TRUE);
+    gst_element_set_state (l->data, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN_CAST (self), l->data);
+  }
+  g_list_free_full (decoders, gst_object_unref);
+
+  if (was_open)
+    gst_rtcbot_webrtc_bin_channel_closed (self);
+  if (was_connected)
+    post_peer (peer, "rtcbot-peer-closed");
+  if (listed)
+    gst_rtcbot_webrtc_peer_unref (peer);
+}
