@@ -1,0 +1,513 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#define TIMEOUT (20 * GST_SECOND)
+
+/* A pipeline holding one rtcbotwebrtcbin named "w". */
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *w;
+  GMutex lock;
+  GCond cond;
+  guint frames;                 /* decoded video received */
+} Peer;
+
+static Peer *
+peer_new (const gchar * description)
+{
+  Peer *p = g_new0 (Peer, 1);
+  GError *error = NULL;
+
+  p->pipeline = gst_parse_launch (description, &error);
+  fail_unless (p->pipeline != NULL, "%s: %s", description,
+      error ? error->message : "");
+  if (!GST_IS_PIPELINE (p->pipeline)) {
+    GstElement *single = p->pipeline;
+
+    p->pipeline = gst_pipeline_new (NULL);
+    gst_bin_add (GST_BIN (p->pipeline), single);
+  }
+  p->w = gst_bin_get_by_name (GST_BIN (p->pipeline), "w");
+  fail_unless (p->w != NULL);
+  g_mutex_init (&p->lock);
+  g_cond_init (&p->cond);
+  return p;
+}
+
+static void
+peer_free (Peer * p)
+{
+  gst_element_set_state (p->pipeline, GST_STATE_NULL);
+  gst_object_unref (p->w);
+  gst_object_unref (p->pipeline);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->cond);
+  g_free (p);
+}
+
+static void
+peer_play (Peer * p)
+{
+  GstSample *sample = NULL;
+
+  fail_if (gst_element_set_state (p->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  /* the default subscription, before anything can arrive */
+  g_signal_emit_by_name (p->w, "get", (guint64) 0, &sample);
+  fail_unless (sample == NULL);
+}
+
+/* Pops bus messages until an element message @name (or, with @name NULL,
+ * a message of @type) from the element arrives. */
+static GstMessage *
+wait_for (Peer * p, GstMessageType type, const gchar * name)
+{
+  GstBus *bus = gst_element_get_bus (p->pipeline);
+  gint64 end = g_get_monotonic_time () + TIMEOUT / GST_USECOND;
+
+  for (;;) {
+    GstClockTime left = (end - g_get_monotonic_time ()) * GST_USECOND;
+    GstMessage *msg;
+
+    fail_unless (g_get_monotonic_time () < end, "no %s",
+        name ? name : gst_message_type_get_name (type));
+    msg = gst_bus_timed_pop (bus, left);
+    if (msg == NULL)
+      continue;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && type !=
+        GST_MESSAGE_ERROR) {
+      GError *err = NULL;
+
+      gst_message_parse_error (msg, &err, NULL);
+      fail ("error: %s", err->message);
+    }
+    if (GST_MESSAGE_TYPE (msg) == type && (name == NULL
+            || gst_message_has_name (msg, name))) {
+      gst_object_unref (bus);
+      return msg;
+    }
+    gst_message_unref (msg);
+  }
+}
+
+static void
+wait_element (Peer * p, const gchar * name)
+{
+  gst_message_unref (wait_for (p, GST_MESSAGE_ELEMENT, name));
+}
+
+static gchar *
+get_string (Peer * p)
+{
+  GstSample *sample = NULL;
+  GstMapInfo map;
+  gchar *text;
+
+  g_signal_emit_by_name (p->w, "get", (guint64) TIMEOUT, &sample);
+  fail_unless (sample != NULL, "no message");
+  fail_unless (gst_structure_has_name (gst_caps_get_structure
+          (gst_sample_get_caps (sample), 0), "application/x-json"));
+  gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+  text = g_strndup ((const gchar *) map.data, map.size);
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  gst_sample_unref (sample);
+  return text;
+}
+
+static void
+put_json (Peer * p, const gchar * json)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  g_signal_emit_by_name (p->w, "put-json", json, &ret);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+}
+
+static GstPadProbeReturn
+count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_mutex_lock (&p->lock);
+  p->frames++;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Received video goes to a fakesink, counted. */
+static void
+on_pad_added (GstElement * w, GstPad * pad, Peer * p)
+{
+  GstElement *sink;
+  GstPad *sinkpad;
+
+  if (!g_str_has_prefix (GST_PAD_NAME (pad), "video_src_"))
+    return;
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "async", FALSE, "sync", FALSE, NULL);
+  gst_bin_add (GST_BIN (p->pipeline), sink);
+  gst_element_sync_state_with_parent (sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, p,
+      NULL);
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+}
+
+static void
+wait_frames (Peer * p, guint n)
+{
+  gint64 end = g_get_monotonic_time () + TIMEOUT / GST_USECOND;
+
+  g_mutex_lock (&p->lock);
+  while (p->frames < n)
+    if (!g_cond_wait_until (&p->cond, &p->lock, end))
+      break;
+  fail_unless (p->frames >= n, "%u decoded frames, expected %u", p->frames,
+      n);
+  g_mutex_unlock (&p->lock);
+}
+
+static Peer *
+server_new (const gchar * extra)
+{
+  gchar *d = g_strdup_printf ("videotestsrc is-live=true ! "
+      "video/x-raw,width=320,height=240,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w listen-port=0 %s", extra ? extra : "");
+  Peer *p = peer_new (d);
+
+  g_free (d);
+  return p;
+}
+
+static Peer *
+client_new (Peer * server)
+{
+  gint port = 0;
+  gchar *d;
+  Peer *p;
+
+  g_object_get (server->w, "bound-port", &port, NULL);
+  fail_unless (port > 0);
+  d = g_strdup_printf ("rtcbotwebrtcbin name=w "
+      "connect-url=http://127.0.0.1:%d/connect", port);
+  p = peer_new (d);
+  g_free (d);
+  g_signal_connect (p->w, "pad-added", G_CALLBACK (on_pad_added), p);
+  return p;
+}
+
+GST_START_TEST (test_connect_url_data_and_video)
+{
+  Peer *server = server_new (NULL);
+  Peer *client;
+  gchar *text;
+  gboolean ready = FALSE;
+
+  peer_play (server);
+  client = client_new (server);
+  peer_play (client);
+
+  wait_element (client, "rtcbot-ready");
+  wait_element (server, "rtcbot-peer-connected");
+  wait_element (server, "rtcbot-ready");
+  g_object_get (client->w, "ready", &ready, NULL);
+  fail_unless (ready);
+
+  put_json (client, "{\"hello\": 1}");
+  text = get_string (server);
+  fail_unless_equals_string (text, "{\"hello\": 1}");
+  g_free (text);
+  put_json (server, "[\"to\", \"client\"]");
+  text = get_string (client);
+  fail_unless_equals_string (text, "[\"to\", \"client\"]");
+  g_free (text);
+
+  wait_frames (client, 5);
+
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+/* The app carries the descriptions itself: create-offer on one side,
+ * create-answer on the other, set-remote-description back. */
+GST_START_TEST (test_app_signalling)
+{
+  Peer *a = peer_new ("videotestsrc is-live=true ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w");
+  Peer *b = peer_new ("rtcbotwebrtcbin name=w");
+  gchar *offer = NULL, *answer = NULL, *text;
+  gboolean ok = FALSE;
+
+  g_signal_connect (b->w, "pad-added", G_CALLBACK (on_pad_added), b);
+  peer_play (a);
+  peer_play (b);
+
+  g_signal_emit_by_name (a->w, "create-offer", &offer);
+  fail_unless (offer != NULL);
+  fail_unless (strstr (offer, "\"type\":\"offer\"") != NULL
+      || strstr (offer, "\"type\" : \"offer\"") != NULL, "%s", offer);
+  fail_unless (strstr (offer, "a=candidate") != NULL, "no candidates: %s",
+      offer);
+  g_signal_emit_by_name (b->w, "create-answer", offer, &answer);
+  fail_unless (answer != NULL);
+  g_signal_emit_by_name (a->w, "set-remote-description", answer, &ok);
+  fail_unless (ok);
+
+  wait_element (a, "rtcbot-ready");
+  wait_element (b, "rtcbot-ready");
+  put_json (b, "{\"from\": \"b\"}");
+  text = get_string (a);
+  fail_unless_equals_string (text, "{\"from\": \"b\"}");
+  g_free (text);
+  wait_frames (b, 5);
+
+  g_free (offer);
+  g_free (answer);
+  peer_free (b);
+  peer_free (a);
+}
+
+GST_END_TEST;
+
+/* Sends raw bytes as an HTTP request; returns the whole response. */
+static gchar *
+http_request (gint port, const gchar * request)
+{
+  GSocketClient *client = g_socket_client_new ();
+  GSocketConnection *conn;
+  GOutputStream *out;
+  GInputStream *in;
+  GString *response = g_string_new (NULL);
+  gchar buf[4096];
+  gssize n;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL,
+      NULL);
+  fail_unless (conn != NULL);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  fail_unless (g_output_stream_write_all (out, request, strlen (request),
+          NULL, NULL, NULL));
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (response, buf, n);
+  g_object_unref (conn);
+  g_object_unref (client);
+  return g_string_free (response, FALSE);
+}
+
+static gchar *
+post_connect (gint port, const gchar * body)
+{
+  gchar *request = g_strdup_printf ("POST /connect HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nConnection: close\r\nContent-Length: %"
+      G_GSIZE_FORMAT "\r\n\r\n%s", strlen (body), body);
+  gchar *response = http_request (port, request);
+
+  g_free (request);
+  return response;
+}
+
+GST_START_TEST (test_malformed_connect)
+{
+  Peer *server = server_new (NULL);
+  const gchar *bodies[] = {
+    "this is not json",
+    "{\"type\": \"offer\"}",
+    "{\"type\": \"offer\", \"sdp\": \"v=0\\r\\nnot really sdp\"}",
+    "{\"type\": \"answer\", \"sdp\": \"v=0\"}",
+  };
+  gint port = 0;
+  guint i;
+
+  peer_play (server);
+  g_object_get (server->w, "bound-port", &port, NULL);
+  for (i = 0; i < G_N_ELEMENTS (bodies); i++) {
+    gchar *response = post_connect (port, bodies[i]);
+
+    GST_INFO ("%s -> %s", bodies[i], response);
+    fail_unless (g_str_has_prefix (response, "HTTP/1.1 400"), "%s: %s",
+        bodies[i], response);
+    g_free (response);
+  }
+  {
+    GString *big = g_string_new ("{\"type\": \"offer\", \"sdp\": \"");
+    gchar *response;
+
+    while (big->len < 1024 * 1024 + 16)
+      g_string_append (big, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    g_string_append (big, "\"}");
+    response = post_connect (port, big->str);
+    fail_unless (g_str_has_prefix (response, "HTTP/1.1 400"), "%.80s",
+        response);
+    fail_unless (strstr (response, "more than") != NULL, "%s", response);
+    g_free (response);
+    g_string_free (big, TRUE);
+  }
+  {
+    GstMessage *msg = wait_for (server, GST_MESSAGE_WARNING, NULL);
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (strstr (err->message, "/connect") != NULL, "%s",
+        err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+  }
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pages)
+{
+  Peer *server = server_new (NULL);
+  gint port = 0;
+  gchar *response;
+
+  peer_play (server);
+  g_object_get (server->w, "bound-port", &port, NULL);
+  response = http_request (port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Connection: close\r\n\r\n");
+  fail_unless (g_str_has_prefix (response, "HTTP/1.1 200"), "%.80s",
+      response);
+  fail_unless (strstr (response, "rtcbot.js") != NULL);
+  g_free (response);
+  response = http_request (port, "GET /rtcbot.js HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  fail_unless (g_str_has_prefix (response, "HTTP/1.1 200"));
+  fail_unless (strstr (response, "RTCConnection") != NULL);
+  g_free (response);
+  response = http_request (port, "GET /../etc/passwd HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  fail_if (g_str_has_prefix (response, "HTTP/1.1 200"), "%.80s", response);
+  g_free (response);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_port_in_use)
+{
+  GSocketService *service = g_socket_service_new ();
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *address = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound = NULL;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *d, *port_text;
+  Peer *p;
+  guint16 port;
+
+  fail_unless (g_socket_listener_add_address (G_SOCKET_LISTENER (service),
+          address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
+          NULL));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  d = g_strdup_printf ("rtcbotwebrtcbin name=w listen-port=%u", port);
+  p = peer_new (d);
+  g_free (d);
+  fail_unless_equals_int (gst_element_set_state (p->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  msg = wait_for (p, GST_MESSAGE_ERROR, NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  port_text = g_strdup_printf ("127.0.0.1:%u", port);
+  fail_unless (strstr (err->message, port_text) != NULL, "%s", err->message);
+  g_free (port_text);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  peer_free (p);
+  g_object_unref (bound);
+  g_object_unref (address);
+  g_object_unref (lo);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_object_unref (service);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_connect_url_refused)
+{
+  Peer *p = peer_new ("rtcbotwebrtcbin name=w "
+      "connect-url=http://127.0.0.1:1/connect");
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fail_if (gst_element_set_state (p->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = wait_for (p, GST_MESSAGE_ERROR, NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "http://127.0.0.1:1/connect") != NULL,
+      "%s", err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  peer_free (p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycles)
+{
+  Peer *server = server_new (NULL);
+  guint i;
+
+  for (i = 0; i < 20; i++) {
+    fail_if (gst_element_set_state (server->pipeline, GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_set_state (server->pipeline, GST_STATE_NULL) ==
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbotwebrtcbin_suite (void)
+{
+  Suite *s = suite_create ("rtcbotwebrtcbin");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_connect_url_data_and_video);
+  tcase_add_test (tc, test_app_signalling);
+  tcase_add_test (tc, test_malformed_connect);
+  tcase_add_test (tc, test_pages);
+  tcase_add_test (tc, test_port_in_use);
+  tcase_add_test (tc, test_connect_url_refused);
+  tcase_add_test (tc, test_state_cycles);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbotwebrtcbin);
