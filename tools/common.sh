@@ -10,10 +10,12 @@ DEBIAN_PACKAGES=(
   meson ninja-build pkg-config gcc
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-nice
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   valgrind
-  python3-aiohttp openssl
+  python3-aiohttp python3-aiortc openssl
 )
 
 as_root() {

@@ -154,11 +154,11 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
     GST_STATIC_CAPS ("application/x-json; "
         "text/x-raw, format = (string) utf8; application/octet-stream"));
 static GstStaticPadTemplate video_sink_template =
-GST_STATIC_PAD_TEMPLATE ("video_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_PAD_TEMPLATE ("video_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("video/x-raw; video/x-vp8; "
         "video/x-h264, stream-format = (string) { avc, byte-stream }"));
 static GstStaticPadTemplate audio_sink_template =
-GST_STATIC_PAD_TEMPLATE ("audio_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_PAD_TEMPLATE ("audio_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("audio/x-raw; audio/x-opus"));
 static GstStaticPadTemplate video_src_template =
 GST_STATIC_PAD_TEMPLATE ("video_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
@@ -1209,8 +1209,7 @@ gst_rtcbot_webrtc_bin_close (GstRtcbotWebrtcBin * self)
 }
 
 static void
-action_failed (GstRtcbotWebrtcBin * self, const gchar * action,
-    GError * error)
+action_failed (GstRtcbotWebrtcBin * self, const gchar * action, GError * error)
 {
   GST_ELEMENT_WARNING (self, RESOURCE, FAILED, ("%s failed: %s", action,
           error ? error->message : "unknown error"), (NULL));

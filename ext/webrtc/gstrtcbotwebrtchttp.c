@@ -98,8 +98,7 @@ refuse (RtcHttp * http, SoupServerMessage * msg, guint status,
 
   respond (msg, status, "text/plain; charset=utf-8", text);
   g_free (text);
-  if (http->last_warning && now - http->last_warning <
-      HTTP_WARNING_INTERVAL_US) {
+  if (http->last_warning && now - http->last_warning < HTTP_WARNING_INTERVAL_US) {
     GST_INFO_OBJECT (self, "refused /connect from %s: %s", address, why);
     return;
   }

@@ -37,8 +37,7 @@ make (GstRtcbotWebrtcBin * self, const gchar * factory)
   if (element == NULL)
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
         ("The GStreamer element \"%s\" is missing: install the package "
-            "that provides it (gst-inspect-1.0 %s)", factory, factory),
-        (NULL));
+            "that provides it (gst-inspect-1.0 %s)", factory, factory), (NULL));
   return element;
 }
 
@@ -203,8 +202,7 @@ on_input_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   input->encoding = g_strdup (encoding);
   GST_OBJECT_UNLOCK (self);
   gst_rtcbot_webrtc_bin_inputs_changed (self);
-  GST_INFO_OBJECT (self, "%s sends %s", GST_PAD_NAME (input->ghost),
-      encoding);
+  GST_INFO_OBJECT (self, "%s sends %s", GST_PAD_NAME (input->ghost), encoding);
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -433,8 +431,7 @@ gst_rtcbot_webrtc_expose_received (GstRtcbotWebrtcBin * self, RtcPeer * peer,
     gst_object_unref (gst_object_ref_sink (decodebin));
     return;
   }
-  peer->decoders = g_list_prepend (peer->decoders,
-      gst_object_ref (decodebin));
+  peer->decoders = g_list_prepend (peer->decoders, gst_object_ref (decodebin));
   g_mutex_unlock (&peer->lock);
 
   gst_bin_add (GST_BIN_CAST (self), decodebin);

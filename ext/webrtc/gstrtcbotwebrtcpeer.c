@@ -284,8 +284,7 @@ on_message_string (GstWebRTCDataChannel * channel, const gchar * string,
 }
 
 static void
-on_message_data (GstWebRTCDataChannel * channel, GBytes * bytes,
-    RtcPeer * peer)
+on_message_data (GstWebRTCDataChannel * channel, GBytes * bytes, RtcPeer * peer)
 {
   gsize size = 0;
   const gchar *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
@@ -311,8 +310,7 @@ use_channel (RtcPeer * peer, GstWebRTCDataChannel * channel)
   peer_connect (peer, channel, "on-error", G_CALLBACK (on_channel_error));
   peer_connect (peer, channel, "on-message-string",
       G_CALLBACK (on_message_string));
-  peer_connect (peer, channel, "on-message-data",
-      G_CALLBACK (on_message_data));
+  peer_connect (peer, channel, "on-message-data", G_CALLBACK (on_message_data));
   g_object_get (channel, "ready-state", &state, NULL);
   if (state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
     on_channel_open (channel, peer);
@@ -428,8 +426,7 @@ on_connection_state (GstElement * webrtc, GParamSpec * pspec, RtcPeer * peer)
         GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
             ("The WebRTC connection with %s failed (ICE connection state "
                 "\"%s\"); dropping that peer", peer->address,
-                enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice)),
-            (NULL));
+                enum_nick (GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, ice)), (NULL));
       }
       gst_rtcbot_webrtc_peer_remove (peer, "the connection failed");
       break;
@@ -702,8 +699,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   g_free (stun);
   g_free (turn);
 
-  peer_connect (peer, webrtc, "on-data-channel",
-      G_CALLBACK (on_data_channel));
+  peer_connect (peer, webrtc, "on-data-channel", G_CALLBACK (on_data_channel));
   peer_connect (peer, webrtc, "pad-added", G_CALLBACK (on_pad_added));
   peer_connect (peer, webrtc, "notify::ice-gathering-state",
       G_CALLBACK (on_gathering_state));
@@ -846,8 +842,7 @@ gst_rtcbot_webrtc_peer_apply_answer (RtcPeer * peer, GstSDPMessage * sdp,
   GstWebRTCSessionDescription *answer;
   gboolean ok;
 
-  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
-      sdp);
+  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
   ok = webrtc_call_simple (peer, "set-remote-description", answer, error);
   gst_webrtc_session_description_free (answer);
   return ok;

@@ -102,7 +102,8 @@ gst_rtcbot_webrtc_parse_description (const gchar * json, gsize size,
     const gchar *proto = gst_sdp_media_get_proto (media);
 
     if (gst_sdp_media_get_media (media) == NULL || proto == NULL
-        || (strstr (proto, "SAVPF") == NULL && strstr (proto, "DTLS") == NULL)) {
+        || (strstr (proto, "SAVPF") == NULL
+            && strstr (proto, "DTLS") == NULL)) {
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
           "media section %u of the \"sdp\" is not a WebRTC one "
           "(protocol %s)", i, proto ? proto : "missing");

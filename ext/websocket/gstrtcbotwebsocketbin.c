@@ -567,27 +567,9 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
   self->max_clients = DEFAULT_PROP_MAX_CLIENTS;
 
-  self->src = gst_element_factory_make ("rtcbotsrc", "incoming");
-  self->sink = gst_element_factory_make ("rtcbotsink", "outgoing");
-  if (self->src == NULL || self->sink == NULL) {
-    /* reported as a missing element when the bin starts */
-    gst_clear_object (&self->src);
-    gst_clear_object (&self->sink);
-    return;
-  }
-  self->src_put_sample_id = g_signal_lookup ("put-sample",
-      G_OBJECT_TYPE (self->src));
-  self->src_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (self->src));
-  self->sink_put_id = g_signal_lookup ("put", G_OBJECT_TYPE (self->sink));
-  self->sink_put_string_id = g_signal_lookup ("put-string",
-      G_OBJECT_TYPE (self->sink));
-  self->sink_put_json_id = g_signal_lookup ("put-json",
-      G_OBJECT_TYPE (self->sink));
-  self->sink_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (self->sink));
-  g_object_set (self->sink, "emit-signals", TRUE, NULL);
-  g_signal_connect (self->sink, "new-data",
+  /* a missing rtcbot plugin is reported when the bin starts */
+  gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
       G_CALLBACK (gst_rtcbot_websocket_bin_on_new_data), self);
-  gst_bin_add_many (GST_BIN_CAST (self), self->src, self->sink, NULL);
 }
 
 static void
@@ -595,11 +577,7 @@ gst_rtcbot_websocket_bin_dispose (GObject * object)
 {
   GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
 
-  if (self->sink)
-    g_signal_handlers_disconnect_by_data (self->sink, self);
-  /* the bin owns them; these were borrowed pointers */
-  self->src = NULL;
-  self->sink = NULL;
+  gst_rtcbot_message_bin_dispose (&self->messages, self);
 
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
@@ -799,8 +777,8 @@ gst_rtcbot_websocket_bin_mark_closed (GstRtcbotWebsocketBin * self,
           NULL));
 
   /* EOS to the subscribers; the outgoing side stops consuming */
-  g_signal_emit_by_name (self->src, "close");
-  g_signal_emit_by_name (self->sink, "close");
+  g_signal_emit_by_name (self->messages.src, "close");
+  g_signal_emit_by_name (self->messages.sink, "close");
   return TRUE;
 }
 
@@ -812,7 +790,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   guint bound_port;
   gboolean server;
 
-  if (self->src == NULL || self->sink == NULL)
+  if (self->messages.src == NULL || self->messages.sink == NULL)
     goto no_elements;
 
   GST_OBJECT_LOCK (self);
@@ -877,7 +855,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
     gst_rtcbot_websocket_bin_set_ready (self, TRUE);
   }
   /* what was put before the start */
-  gst_rtcbot_websocket_bin_on_new_data (self->sink, self);
+  gst_rtcbot_websocket_bin_on_new_data (self->messages.sink, self);
   return TRUE;
 
   /* ERRORS */
@@ -992,48 +970,15 @@ gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
 {
   GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
-  GstElement *inner = GST_PAD_TEMPLATE_DIRECTION (templ) == GST_PAD_SRC ?
-      self->src : self->sink;
-  GstPad *target, *ghost;
 
-  if (inner == NULL)
-    return NULL;
-  target = gst_element_request_pad_simple (inner,
-      name ? name : GST_PAD_TEMPLATE_NAME_TEMPLATE (templ));
-  if (target == NULL)
-    return NULL;
-
-  ghost = gst_ghost_pad_new_from_template (GST_PAD_NAME (target), target,
-      templ);
-  if (!gst_element_add_pad (element, ghost))
-    goto add_failed;
-  gst_object_unref (target);
-  return ghost;
-
-  /* ERRORS */
-add_failed:
-  {
-    GST_WARNING_OBJECT (self, "could not add pad %s", GST_PAD_NAME (target));
-    gst_object_unref (ghost);
-    gst_element_release_request_pad (inner, target);
-    gst_object_unref (target);
-    return NULL;
-  }
+  return gst_rtcbot_message_bin_request_pad (&self->messages, element, templ,
+      name);
 }
 
 static void
 gst_rtcbot_websocket_bin_release_pad (GstElement * element, GstPad * pad)
 {
-  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
-  GstElement *inner = target ? gst_pad_get_parent_element (target) : NULL;
-
-  gst_pad_set_active (pad, FALSE);
-  gst_element_remove_pad (element, pad);
-  if (inner) {
-    gst_element_release_request_pad (inner, target);
-    gst_object_unref (inner);
-  }
-  gst_clear_object (&target);
+  gst_rtcbot_message_bin_release_pad (element, pad);
 }
 
 /* The inner elements' own ready/closed messages would be mistaken for the
@@ -1043,16 +988,9 @@ gst_rtcbot_websocket_bin_handle_message (GstBin * bin, GstMessage * message)
 {
   GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
 
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
-      && (GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (self->src)
-          || GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (self->sink))) {
-    const GstStructure *s = gst_message_get_structure (message);
-
-    if (gst_structure_has_name (s, "rtcbot-ready")
-        || gst_structure_has_name (s, "rtcbot-closed")) {
-      gst_message_unref (message);
-      return;
-    }
+  if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
+    gst_message_unref (message);
+    return;
   }
   GST_BIN_CLASS (parent_class)->handle_message (bin, message);
 }
@@ -1060,49 +998,33 @@ gst_rtcbot_websocket_bin_handle_message (GstBin * bin, GstMessage * message)
 static GstFlowReturn
 gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin * self, GstBuffer * buffer)
 {
-  GstFlowReturn ret = GST_FLOW_ERROR;
-
-  if (self->sink)
-    g_signal_emit (self->sink, self->sink_put_id, 0, buffer, &ret);
-  return ret;
+  return gst_rtcbot_message_bin_put (&self->messages, buffer);
 }
 
 static GstFlowReturn
 gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin * self,
     const gchar * string)
 {
-  GstFlowReturn ret = GST_FLOW_ERROR;
-
-  if (self->sink)
-    g_signal_emit (self->sink, self->sink_put_string_id, 0, string, &ret);
-  return ret;
+  return gst_rtcbot_message_bin_put_string (&self->messages, string);
 }
 
 static GstFlowReturn
 gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin * self,
     const gchar * json)
 {
-  GstFlowReturn ret = GST_FLOW_ERROR;
-
-  if (self->sink)
-    g_signal_emit (self->sink, self->sink_put_json_id, 0, json, &ret);
-  return ret;
+  return gst_rtcbot_message_bin_put_json (&self->messages, json);
 }
 
 static GstSample *
 gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self, guint64 timeout)
 {
-  GstSample *sample = NULL;
-
-  if (self->src)
-    g_signal_emit (self->src, self->src_get_id, 0, timeout, &sample);
-  return sample;
+  return gst_rtcbot_message_bin_get (&self->messages, timeout);
 }
 
 static void
 gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self)
 {
-  if (self->src == NULL)
+  if (self->messages.src == NULL)
     return;
   gst_rtcbot_websocket_bin_invoke_on_soup_thread (self,
       gst_rtcbot_websocket_bin_close_cb);

@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbin.h"
+#include "gstrtcbotmessagebin.h"
 
 G_BEGIN_DECLS
 
@@ -121,16 +122,7 @@ struct _GstRtcbotWebsocketBin
 {
   GstBin parent;
 
-  GstElement *src;              /* incoming messages */
-  GstElement *sink;             /* outgoing messages */
-
-  /* the inner elements' action signals, looked up once */
-  guint src_put_sample_id;
-  guint src_get_id;
-  guint sink_put_id;
-  guint sink_put_string_id;
-  guint sink_put_json_id;
-  guint sink_get_id;
+  GstRtcbotMessageBin messages;
 
   gint drain_pending;           /* atomic: a drain is scheduled */
 

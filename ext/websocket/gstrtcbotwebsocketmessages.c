@@ -189,7 +189,7 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
   gst_buffer_unref (buffer);
   gst_caps_unref (caps);
 
-  g_signal_emit (self->src, self->src_put_sample_id, 0, sample, &ret);
+  ret = gst_rtcbot_message_bin_deliver (&self->messages, sample);
   gst_sample_unref (sample);
   if (ret != GST_FLOW_OK)
     GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
@@ -293,7 +293,7 @@ gst_rtcbot_websocket_bin_drain (WsRun * run)
 
   while (TRUE) {
     sample = NULL;
-    g_signal_emit (self->sink, self->sink_get_id, 0, (guint64) 0, &sample);
+    sample = gst_rtcbot_message_bin_take_outgoing (&self->messages);
     if (sample == NULL)
       break;
     if (run->peers == NULL)

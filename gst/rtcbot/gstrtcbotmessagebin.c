@@ -44,8 +44,7 @@ gst_rtcbot_message_bin_init (GstRtcbotMessageBin * mb, GstBin * bin,
   mb->sink_put_id = g_signal_lookup ("put", G_OBJECT_TYPE (mb->sink));
   mb->sink_put_string_id = g_signal_lookup ("put-string",
       G_OBJECT_TYPE (mb->sink));
-  mb->sink_put_json_id = g_signal_lookup ("put-json",
-      G_OBJECT_TYPE (mb->sink));
+  mb->sink_put_json_id = g_signal_lookup ("put-json", G_OBJECT_TYPE (mb->sink));
   mb->sink_get_id = g_signal_lookup ("get", G_OBJECT_TYPE (mb->sink));
   g_object_set (mb->sink, "emit-signals", TRUE, NULL);
   g_signal_connect (mb->sink, "new-data", on_new_data, user_data);

@@ -175,8 +175,7 @@ on_pad_added (GstElement * w, GstPad * pad, Peer * p)
   gst_bin_add (GST_BIN (p->pipeline), sink);
   gst_element_sync_state_with_parent (sink);
   sinkpad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, p,
-      NULL);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, p, NULL);
   fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
   gst_object_unref (sinkpad);
 }
@@ -190,8 +189,7 @@ wait_frames (Peer * p, guint n)
   while (p->frames < n)
     if (!g_cond_wait_until (&p->cond, &p->lock, end))
       break;
-  fail_unless (p->frames >= n, "%u decoded frames, expected %u", p->frames,
-      n);
+  fail_unless (p->frames >= n, "%u decoded frames, expected %u", p->frames, n);
   g_mutex_unlock (&p->lock);
 }
 
@@ -379,8 +377,7 @@ GST_START_TEST (test_malformed_connect)
     GError *err = NULL;
 
     gst_message_parse_warning (msg, &err, NULL);
-    fail_unless (strstr (err->message, "/connect") != NULL, "%s",
-        err->message);
+    fail_unless (strstr (err->message, "/connect") != NULL, "%s", err->message);
     g_clear_error (&err);
     gst_message_unref (msg);
   }
@@ -399,8 +396,7 @@ GST_START_TEST (test_pages)
   g_object_get (server->w, "bound-port", &port, NULL);
   response = http_request (port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
       "Connection: close\r\n\r\n");
-  fail_unless (g_str_has_prefix (response, "HTTP/1.1 200"), "%.80s",
-      response);
+  fail_unless (g_str_has_prefix (response, "HTTP/1.1 200"), "%.80s", response);
   fail_unless (strstr (response, "rtcbot.js") != NULL);
   g_free (response);
   response = http_request (port, "GET /rtcbot.js HTTP/1.1\r\n"
