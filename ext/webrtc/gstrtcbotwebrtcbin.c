@@ -1166,7 +1166,27 @@ gst_rtcbot_webrtc_bin_handle_message (GstBin * bin, GstMessage * message)
 {
   GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
 
+  RtcPeer *peer;
+
   if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
+    gst_message_unref (message);
+    return;
+  }
+  /* a peer's transport breaking (it went away, its SCTP association
+   * failed) ends that peer only */
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
+      && (peer = gst_rtcbot_webrtc_peer_find (self,
+              GST_MESSAGE_SRC (message)))) {
+    GError *error = NULL;
+
+    gst_message_parse_error (message, &error, NULL);
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("The connection with %s broke (%s); dropping that peer",
+            peer->address, error ? error->message : "unknown error"),
+        ("from %s", GST_MESSAGE_SRC_NAME (message)));
+    g_clear_error (&error);
+    gst_rtcbot_webrtc_peer_remove (peer, "its transport failed");
+    gst_rtcbot_webrtc_peer_unref (peer);
     gst_message_unref (message);
     return;
   }

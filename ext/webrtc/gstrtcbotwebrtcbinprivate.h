@@ -144,6 +144,7 @@ struct _RtcPeer
   GList *branches;              /* RtcBranch */
   GList *exposed;               /* ghost pads of received media */
   GList *decoders;
+  GList *watched;               /* DTLS transports we listen to */
   GstWebRTCDataChannel *channel;
   gboolean channel_open;
   gboolean channel_closed;
@@ -166,6 +167,8 @@ void gst_rtcbot_webrtc_peer_send (RtcPeer * peer, GstSample * sample);
 void gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer);
 void gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer);
+RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,
+    GstObject * object);
 
 /* gstrtcbotwebrtcsdp.c: RTCBot's {"type","sdp"} JSON */
 GstSDPMessage *gst_rtcbot_webrtc_parse_description (const gchar * json,

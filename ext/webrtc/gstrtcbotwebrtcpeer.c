@@ -391,6 +391,72 @@ post_peer (RtcPeer * peer, const gchar * name)
 }
 
 static void
+on_dtls_state (GstWebRTCDTLSTransport * dtls, GParamSpec * pspec,
+    RtcPeer * peer)
+{
+  GstWebRTCDTLSTransportState state;
+
+  g_object_get (dtls, "state", &state, NULL);
+  if (state == GST_WEBRTC_DTLS_TRANSPORT_STATE_CLOSED
+      || state == GST_WEBRTC_DTLS_TRANSPORT_STATE_FAILED) {
+    GST_INFO_OBJECT (peer->self, "peer %u: DTLS %s", peer->id,
+        enum_nick (GST_TYPE_WEBRTC_DTLS_TRANSPORT_STATE, state));
+    gst_rtcbot_webrtc_peer_remove (peer, "the peer closed its transport");
+  }
+}
+
+/* takes @dtls */
+static void
+watch_dtls (RtcPeer * peer, GstWebRTCDTLSTransport * dtls)
+{
+  g_mutex_lock (&peer->lock);
+  if (peer->removed || g_list_find (peer->watched, dtls)) {
+    g_mutex_unlock (&peer->lock);
+    gst_object_unref (dtls);
+    return;
+  }
+  peer->watched = g_list_prepend (peer->watched, dtls);
+  g_mutex_unlock (&peer->lock);
+  peer_connect (peer, dtls, "notify::state", G_CALLBACK (on_dtls_state));
+}
+
+/* webrtcbin 1.22 keeps reporting "connected" after the peer closed; its
+ * DTLS transports do see the close. */
+static void
+watch_transports (RtcPeer * peer)
+{
+  GstWebRTCSCTPTransport *sctp = NULL;
+  GArray *transceivers = NULL;
+  guint i;
+
+  g_object_get (peer->webrtc, "sctp-transport", &sctp, NULL);
+  if (sctp) {
+    GstWebRTCDTLSTransport *dtls = NULL;
+
+    g_object_get (sctp, "transport", &dtls, NULL);
+    if (dtls)
+      watch_dtls (peer, dtls);
+    gst_object_unref (sctp);
+  }
+  g_signal_emit_by_name (peer->webrtc, "get-transceivers", &transceivers);
+  for (i = 0; transceivers && i < transceivers->len; i++) {
+    GstWebRTCRTPTransceiver *trans =
+        g_array_index (transceivers, GstWebRTCRTPTransceiver *, i);
+    GstWebRTCRTPSender *sender = NULL;
+    GstWebRTCDTLSTransport *dtls = NULL;
+
+    g_object_get (trans, "sender", &sender, NULL);
+    if (sender)
+      g_object_get (sender, "transport", &dtls, NULL);
+    if (dtls)
+      watch_dtls (peer, dtls);
+    gst_clear_object (&sender);
+  }
+  if (transceivers)
+    g_array_unref (transceivers);
+}
+
+static void
 on_connection_state (GstElement * webrtc, GParamSpec * pspec, RtcPeer * peer)
 {
   GstRtcbotWebrtcBin *self = peer->self;
@@ -411,6 +477,7 @@ on_connection_state (GstElement * webrtc, GParamSpec * pspec, RtcPeer * peer)
         peer->connected_posted = post = TRUE;
       g_mutex_unlock (&peer->lock);
       if (post) {
+        watch_transports (peer);
         post_peer (peer, "rtcbot-peer-connected");
         gst_rtcbot_webrtc_peer_request_keyframes (peer);
       }
@@ -669,9 +736,9 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
 
   GST_OBJECT_LOCK (self);
   max_peers = self->max_peers;
-  if (!self->running || self->closed
+  if (!self->running || self->closed_for_good
       || (max_peers > 0 && g_list_length (self->peers) >= max_peers)) {
-    gboolean full = self->running && !self->closed;
+    gboolean full = self->running && !self->closed_for_good;
 
     GST_OBJECT_UNLOCK (self);
     if (full)
@@ -782,6 +849,42 @@ gst_rtcbot_webrtc_peer_offer (RtcPeer * peer, GError ** error)
   return local_description_when_gathered (peer);
 }
 
+/* aiortc (RTCBot's Python side) lists its sections in a BUNDLE group yet
+ * gives each its own ICE credentials, which webrtcbin refuses; without the
+ * group each section is simply its own transport. */
+static void
+drop_unusable_bundle (RtcPeer * peer, GstSDPMessage * offer)
+{
+  const gchar *first = NULL;
+  gboolean differ = FALSE;
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_medias_len (offer); i++) {
+    const gchar *ufrag = gst_sdp_media_get_attribute_val
+        (gst_sdp_message_get_media (offer, i), "ice-ufrag");
+
+    if (ufrag == NULL)
+      ufrag = gst_sdp_message_get_attribute_val (offer, "ice-ufrag");
+    if (first == NULL)
+      first = ufrag;
+    else if (g_strcmp0 (first, ufrag) != 0)
+      differ = TRUE;
+  }
+  if (!differ)
+    return;
+  for (i = gst_sdp_message_attributes_len (offer); i > 0; i--) {
+    const GstSDPAttribute *a = gst_sdp_message_get_attribute (offer, i - 1);
+
+    if (g_strcmp0 (a->key, "group") == 0 && a->value
+        && g_str_has_prefix (a->value, "BUNDLE")) {
+      GST_INFO_OBJECT (peer->self, "peer %u: sections of the BUNDLE group "
+          "have different ICE credentials; answering without bundling",
+          peer->id);
+      gst_sdp_message_remove_attribute (offer, i - 1);
+    }
+  }
+}
+
 gchar *
 gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
     GError ** error)
@@ -792,6 +895,7 @@ gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
   guint64 used = 0;
   gboolean ok;
 
+  drop_unusable_bundle (peer, offer_sdp);
   offer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER,
       offer_sdp);
   ok = webrtc_call_simple (peer, "set-remote-description", offer, error);
@@ -848,6 +952,31 @@ gst_rtcbot_webrtc_peer_apply_answer (RtcPeer * peer, GstSDPMessage * sdp,
   return ok;
 }
 
+/* The peer whose webrtcbin holds @object, with a ref; NULL when none. */
+RtcPeer *
+gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self, GstObject * object)
+{
+  RtcPeer *found = NULL;
+  GstObject *o = gst_object_ref (object);
+
+  while (o && found == NULL) {
+    GstObject *parent;
+    GList *l;
+
+    GST_OBJECT_LOCK (self);
+    for (l = self->peers; l; l = l->next)
+      if (GST_OBJECT_CAST (((RtcPeer *) l->data)->webrtc) == o)
+        found = gst_rtcbot_webrtc_peer_ref (l->data);
+    GST_OBJECT_UNLOCK (self);
+    parent = gst_object_get_parent (o);
+    gst_object_unref (o);
+    o = parent;
+  }
+  if (o)
+    gst_object_unref (o);
+  return found;
+}
+
 /* ---------------------------------------------------------------------- */
 /* removal                                                                */
 
@@ -902,7 +1031,7 @@ void
 gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
 {
   GstRtcbotWebrtcBin *self = peer->self;
-  GList *branches, *exposed, *decoders, *l;
+  GList *branches, *exposed, *decoders, *watched, *l;
   GstWebRTCDataChannel *channel;
   gboolean was_open, was_connected, listed;
 
@@ -944,8 +1073,6 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   g_mutex_unlock (&peer->lock);
 
   GST_OBJECT_LOCK (self);
-  listed = g_list_find (self->peers, peer) != NULL;
-  self->peers = g_list_remove (self->peers, peer);
   if (self->offering == peer)
     self->offering = NULL;
   GST_OBJECT_UNLOCK (self);
@@ -958,10 +1085,22 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
     branch_free (self, l->data);
   g_list_free (branches);
 
+  g_mutex_lock (&peer->lock);
+  watched = peer->watched;
+  peer->watched = NULL;
+  g_mutex_unlock (&peer->lock);
+  for (l = watched; l; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, peer);
+  g_list_free_full (watched, gst_object_unref);
   g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
   gst_element_set_locked_state (peer->webrtc, TRUE);
   gst_element_set_state (peer->webrtc, GST_STATE_NULL);
   gst_bin_remove (GST_BIN_CAST (self), peer->webrtc);
+  /* listed until now: errors of its going down are recognised as its own */
+  GST_OBJECT_LOCK (self);
+  listed = g_list_find (self->peers, peer) != NULL;
+  self->peers = g_list_remove (self->peers, peer);
+  GST_OBJECT_UNLOCK (self);
 
   for (l = exposed; l; l = l->next) {
     gst_pad_set_active (l->data, FALSE);

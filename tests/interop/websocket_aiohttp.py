@@ -61,41 +61,15 @@ except ImportError as e:
 
 Gst.init(None)
 
+from interop import (aio, caps_name, describe, message_text,  # noqa: E402
+                      parse_launch, payload, stop_aio)
+
 TIMEOUT_S = 5.0
 TIMEOUT = int(TIMEOUT_S * Gst.SECOND)
 
 
 # ---------------------------------------------------------------------------
 # the asyncio side
-
-class AioThread:
-    """One asyncio loop on a daemon thread; run() calls a coroutine on it
-    from the test thread, with a timeout."""
-
-    def __init__(self):
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever,
-                                       name="aiohttp", daemon=True)
-        self.thread.start()
-
-    def run(self, coro, timeout=TIMEOUT_S):
-        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        return fut.result(timeout)
-
-    def stop(self):
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-
-
-AIO = None
-
-
-def aio():
-    global AIO
-    if AIO is None:
-        AIO = AioThread()
-    return AIO
-
 
 class AioServer:
     """An aiohttp websocket server at /ws on 127.0.0.1. Received messages
@@ -200,15 +174,6 @@ class AioClient:
 # ---------------------------------------------------------------------------
 # the GStreamer side
 
-def payload(sample):
-    buf = sample.get_buffer()
-    return buf.extract_dup(0, buf.get_size())
-
-
-def caps_name(sample):
-    return sample.get_caps().get_structure(0).get_name()
-
-
 def fd_count():
     return len(os.listdir("/proc/self/fd"))
 
@@ -310,31 +275,6 @@ class WsTestCase(unittest.TestCase):
         pipeline, ws = self.launch(
             "rtcbotwebsocketbin name=ws url=%s %s" % (url, extra), play)
         return pipeline, ws
-
-
-def parse_launch(description):
-    """Gst.parse_launch, always returning a pipeline (a description of a
-    single element returns that element)."""
-    element = Gst.parse_launch(description)
-    if isinstance(element, Gst.Pipeline):
-        return element
-    pipeline = Gst.Pipeline()
-    pipeline.add(element)
-    return pipeline
-
-
-def describe(msg):
-    s = msg.get_structure()
-    return "%s%s" % (Gst.MessageType.get_name(msg.type).split("(")[0],
-                     ":" + s.get_name() if s else "")
-
-
-def message_text(msg):
-    if msg.type == Gst.MessageType.ERROR:
-        err, dbg = msg.parse_error()
-    else:
-        err, dbg = msg.parse_warning()
-    return err.message + " / " + (dbg or "")
 
 
 # ---------------------------------------------------------------------------
@@ -780,6 +720,5 @@ if __name__ == "__main__":
     try:
         result = unittest.main(exit=False, verbosity=2).result
     finally:
-        if AIO is not None:
-            AIO.stop()
+        stop_aio()
     sys.exit(0 if result.wasSuccessful() else 1)
