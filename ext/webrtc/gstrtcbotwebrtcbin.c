@@ -595,7 +595,22 @@ static void
 gst_rtcbot_webrtc_bin_dispose (GObject * object)
 {
   GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
+  GList *inputs;
 
+  /* while their elements are still children: GstBin's dispose drops those
+   * before GstElement's releases the request pads */
+  GST_OBJECT_LOCK (self);
+  inputs = self->inputs;
+  self->inputs = NULL;
+  GST_OBJECT_UNLOCK (self);
+  while (inputs) {
+    RtcInput *input = inputs->data;
+
+    gst_pad_set_active (input->ghost, FALSE);
+    gst_element_remove_pad (GST_ELEMENT_CAST (self), input->ghost);
+    gst_rtcbot_webrtc_input_free (input);
+    inputs = g_list_delete_link (inputs, inputs);
+  }
   gst_rtcbot_message_bin_dispose (&self->messages, self);
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
@@ -605,7 +620,6 @@ gst_rtcbot_webrtc_bin_finalize (GObject * object)
 {
   GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (object);
 
-  g_list_free_full (self->inputs, g_free);
   g_free (self->listen_host);
   g_free (self->web_root);
   g_free (self->connect_url);

@@ -336,7 +336,7 @@ http_thread (gpointer user_data)
   GSocketAddress *address;
   GInetAddress *inet;
   GError *error = NULL;
-  GSList *uris;
+  GSList *listeners;
 
   g_main_context_push_thread_default (http->context);
   server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
@@ -365,13 +365,20 @@ http_thread (gpointer user_data)
   }
   g_object_unref (address);
 
-  uris = soup_server_get_uris (server);
-  if (uris) {
+  /* from the socket: soup_server_get_uris() of libsoup 3.2 leaks */
+  listeners = soup_server_get_listeners (server);
+  if (listeners) {
+    GSocketAddress *local = g_socket_get_local_address (listeners->data,
+        NULL);
+
     GST_OBJECT_LOCK (self);
-    self->bound_port = g_uri_get_port (uris->data);
+    if (G_IS_INET_SOCKET_ADDRESS (local))
+      self->bound_port =
+          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
     GST_OBJECT_UNLOCK (self);
+    g_clear_object (&local);
   }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free (listeners);
   gst_rtcbot_webrtc_bin_notify_bound_port (self);
   GST_INFO_OBJECT (self, "signalling server on http://%s:%d/", http->host,
       self->bound_port);

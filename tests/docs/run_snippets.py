@@ -4,6 +4,9 @@
 ```python blocks run with this interpreter; ```sh blocks that are a
 gst-launch-1.0 line must start and keep running for a moment without an
 error (they are stopped after that: live pipelines never end by themselves).
+A fixed `listen-port=N` in a launch line is run as `listen-port=0` (any free
+port): the docs show the port a reader would use, the test must not depend
+on that port being free on the machine that runs it.
 Usage: run_snippets.py DOC.md [DOC.md ...]
 """
 import os
@@ -13,6 +16,7 @@ import sys
 
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
 LAUNCH_SECONDS = 2
+FIXED_LISTEN_PORT = re.compile(r"(?<=\blisten-port=)[1-9][0-9]*\b")
 
 
 def run_python(code):
@@ -22,6 +26,7 @@ def run_python(code):
 
 
 def run_launch(line):
+    line = FIXED_LISTEN_PORT.sub("0", line)
     args = ["gst-launch-1.0", "-q"] + line.split()[1:]
     try:
         proc = subprocess.run(args, capture_output=True, text=True,

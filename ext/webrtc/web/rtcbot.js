@@ -217,6 +217,8 @@
     constructor(defaultOrdered = true, options = {}) {
       const config = Object.assign({}, options);
       config.iceServers = options.iceServers || [];
+      // RTCBot's pages pass it around unbound: kb.subscribe(conn.put_nowait)
+      this.put_nowait = this.put_nowait.bind(this);
 
       /** The underlying RTCPeerConnection, for state and statistics. */
       this.pc = new RTCPeerConnection(config);
