@@ -866,18 +866,6 @@ gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self)
 /* ---------------------------------------------------------------------- */
 /* messages                                                               */
 
-static gchar *
-make_excerpt (const gchar * data, gsize size)
-{
-  gchar *excerpt = g_strndup (data, MIN (size, EXCERPT_BYTES));
-  gchar *p;
-
-  for (p = excerpt; *p; p++)
-    if ((guchar) * p < 0x20 || (guchar) * p >= 0x7f)
-      *p = '?';
-  return excerpt;
-}
-
 static void
 invalid_json (GstRtcbotWebrtcBin * self, RtcPeer * peer, const gchar * data,
     gsize size, const GError * error)
@@ -894,7 +882,7 @@ invalid_json (GstRtcbotWebrtcBin * self, RtcPeer * peer, const gchar * data,
     self->last_warning = now;
   GST_OBJECT_UNLOCK (self);
 
-  excerpt = make_excerpt (data, size);
+  excerpt = gst_rtcbot_json_excerpt (data, size, EXCERPT_BYTES);
   if (warn)
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Dropped an invalid JSON message from %s: %s, in '%s'",

@@ -889,7 +889,7 @@ gchar *
 gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
     GError ** error)
 {
-  GstWebRTCSessionDescription *offer, *answer;
+  GstWebRTCSessionDescription *offer, *answer, *remote = NULL;
   GList *encodings = NULL;
   GList *inputs, *l, *e;
   guint64 used = 0;
@@ -903,20 +903,17 @@ gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
   if (!ok)
     return NULL;
 
+  /* the offer as webrtcbin keeps it: section indices match its mlines */
+  g_object_get (peer->webrtc, "remote-description", &remote, NULL);
   inputs = ready_inputs (peer->self, &encodings);
-  for (l = inputs, e = encodings; l; l = l->next, e = e->next) {
+  for (l = inputs, e = encodings; remote && l; l = l->next, e = e->next) {
     RtcInput *input = l->data;
-    GstSDPMessage *sdp = NULL;
-    GstWebRTCSessionDescription *remote = NULL;
     gint pt = -1, mline;
 
-    g_object_get (peer->webrtc, "remote-description", &remote, NULL);
-    if (remote == NULL)
-      break;
-    sdp = remote->sdp;
-    mline = offered_section (sdp, input, e->data, &used, &pt);
+    mline = offered_section (remote->sdp, input, e->data, &used, &pt);
     if (mline >= 0) {
-      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, mline);
+      const GstSDPMedia *media = gst_sdp_message_get_media (remote->sdp,
+          mline);
 
       attach_input (peer, input, e->data, pt, mline,
           gst_sdp_media_get_attribute_val (media, "recvonly") != NULL);
@@ -924,8 +921,9 @@ gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
       GST_INFO_OBJECT (peer->self, "peer %u does not take %s", peer->id,
           (gchar *) e->data);
     }
-    gst_webrtc_session_description_free (remote);
   }
+  if (remote)
+    gst_webrtc_session_description_free (remote);
   g_list_free (inputs);
   g_list_free_full (encodings, g_free);
 

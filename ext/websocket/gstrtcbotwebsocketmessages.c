@@ -37,36 +37,6 @@ static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
 /* ---------------------------------------------------------------------- */
 /* messages                                                               */
 
-/* A short, printable excerpt of @data for a warning. */
-static gchar *
-make_excerpt (const gchar * data, gsize size)
-{
-  GString *s = g_string_new (NULL);
-  gsize len = MIN (size, EXCERPT_BYTES);
-  const gchar *end;
-  const gchar *p;
-
-  /* cut on a character boundary; stop at the first invalid byte */
-  g_utf8_validate_len (data, len, &end);
-  for (p = data; p < end; p++) {
-    guchar c = *p;
-
-    if (c == '\n')
-      g_string_append (s, "\\n");
-    else if (c == '\t')
-      g_string_append (s, "\\t");
-    else if (c == '\r')
-      g_string_append (s, "\\r");
-    else if (c < 0x20 || c == 0x7f)
-      g_string_append_printf (s, "\\u%04x", c);
-    else
-      g_string_append_c (s, c);
-  }
-  if ((gsize) (end - data) < size)
-    g_string_append (s, "...");
-  return g_string_free (s, FALSE);
-}
-
 static gboolean
 check_text (const gchar * data, gsize size, GError ** error)
 {
@@ -127,7 +97,7 @@ invalid_json (GstRtcbotWebsocketBin * self, const gchar * direction,
     self->last_warning = now;
   GST_OBJECT_UNLOCK (self);
 
-  excerpt = make_excerpt (data, size);
+  excerpt = gst_rtcbot_json_excerpt (data, size, EXCERPT_BYTES);
   GST_DEBUG_OBJECT (self, "invalid %s JSON: %s near '%s'", direction,
       error->message, excerpt);
   if (warn) {

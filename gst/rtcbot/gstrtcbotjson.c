@@ -608,3 +608,43 @@ after_value:
 fail:
   return set_error (error, err_code, d, len, (gsize) (err_at - d), err_msg);
 }
+
+/**
+ * gst_rtcbot_json_excerpt:
+ * @data: a received message
+ * @size: its size in bytes
+ * @max: most bytes of @data to show
+ *
+ * A short, printable excerpt of a message for a warning: cut on a UTF-8
+ * character boundary, control characters escaped, "..." when cut.
+ *
+ * Returns: (transfer full): the excerpt
+ */
+gchar *
+gst_rtcbot_json_excerpt (const gchar * data, gsize size, gsize max)
+{
+  GString *s = g_string_new (NULL);
+  gsize len = MIN (size, max);
+  const gchar *end;
+  const gchar *p;
+
+  /* cut on a character boundary; stop at the first invalid byte */
+  g_utf8_validate_len (data, len, &end);
+  for (p = data; p < end; p++) {
+    guchar c = *p;
+
+    if (c == '\n')
+      g_string_append (s, "\\n");
+    else if (c == '\t')
+      g_string_append (s, "\\t");
+    else if (c == '\r')
+      g_string_append (s, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf (s, "\\u%04x", c);
+    else
+      g_string_append_c (s, c);
+  }
+  if ((gsize) (end - data) < size)
+    g_string_append (s, "...");
+  return g_string_free (s, FALSE);
+}

@@ -60,6 +60,7 @@ typedef enum {
  * character boundary. */
 gboolean gst_rtcbot_json_validate (const gchar * data, gsize len,
     GError ** error);
+gchar *gst_rtcbot_json_excerpt (const gchar * data, gsize size, gsize max);
 
 G_END_DECLS
 

@@ -248,6 +248,32 @@ GST_START_TEST (test_connect_url_data_and_video)
   fail_unless_equals_string (text, "[\"to\", \"client\"]");
   g_free (text);
 
+  /* text that is not JSON: warned about, counted, dropped; the channel
+   * carries on */
+  {
+    GstFlowReturn ret = GST_FLOW_ERROR;
+    GstMessage *msg;
+    GError *err = NULL;
+    guint64 invalid = 0;
+
+    g_signal_emit_by_name (client->w, "put-string", "not {json", &ret);
+    fail_unless_equals_int (ret, GST_FLOW_OK);
+    msg = wait_for (server, GST_MESSAGE_WARNING, NULL);
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (strstr (err->message, "invalid JSON") != NULL, "%s",
+        err->message);
+    fail_unless (strstr (err->message, "not {json") != NULL, "%s",
+        err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    g_object_get (server->w, "invalid-messages", &invalid, NULL);
+    fail_unless_equals_uint64 (invalid, 1);
+    put_json (client, "{\"still\": true}");
+    text = get_string (server);
+    fail_unless_equals_string (text, "{\"still\": true}");
+    g_free (text);
+  }
+
   wait_frames (client, 5);
 
   peer_free (client);
