@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   valgrind
   python3-aiohttp python3-aiortc openssl
+  chromium fonts-dejavu-core
 )
 
 as_root() {

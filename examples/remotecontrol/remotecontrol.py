@@ -1,0 +1,360 @@
+#!/usr/bin/python3
+"""Drive a robot from a browser: the remote-control demo, from Python.
+
+The same program as examples/remotecontrol/remotecontrol.c. The robot's
+camera (or a moving test pattern with a clock, when it has none) goes to
+every browser that opens http://127.0.0.1:8080/; W/A/S/D, the arrow keys or
+a gamepad drive it. The page sends RTCBot's raw keyboard and gamepad events
+over the data channel; this program turns them into drive commands
+
+    {"forward": 1, "leftright": -0.5}      (both in -1..1)
+
+prints each new one and publishes it through an rtcbotsrc named
+`commands`: back to the browsers, and with --ws-url to a motor controller
+over a websocket (reconnected whenever it goes away). When a browser
+leaves, whatever it held is released and the robot stops.
+
+In RTCBot terms:
+
+    conn = RTCConnection()
+    conn.video.putSubscription(camera)
+    commands = SubscriptionProducer()        # rtcbotsrc name=commands
+    conn.putSubscription(commands.subscribe())
+    motor.putSubscription(commands.subscribe())   # Websocket(--ws-url)
+
+    @conn.subscribe
+    def onMessage(m):
+        if drive.handle(m):
+            commands.put_nowait(drive.command())
+
+Run with Debian's interpreter (the one that has python3-gst-1.0):
+    GST_PLUGIN_PATH=build/gst/rtcbot:build/ext/webrtc:build/ext/websocket \\
+        examples/remotecontrol/remotecontrol.py [--port 8080] \\
+        [--device /dev/video0 | --test-pattern] [--ws-url ws://HOST:PORT/]
+"""
+import argparse
+import json
+import signal
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+from gi.repository import GLib, Gst  # noqa: E402
+
+GET_TIMEOUT = 250 * Gst.MSECOND     # how often the thread checks for stop
+
+# Keys by `code` (the physical key: W/A/S/D stay put on any layout), else
+# `key`, else the legacy `keyCode`; pages send only some of them.
+KEYS = [  # (code, key, keyCode, axis, direction)
+    ("KeyW", "w", 87, "forward", 1), ("ArrowUp", "arrowup", 38, "forward", 1),
+    ("KeyS", "s", 83, "forward", -1),
+    ("ArrowDown", "arrowdown", 40, "forward", -1),
+    ("KeyA", "a", 65, "leftright", -1),
+    ("ArrowLeft", "arrowleft", 37, "leftright", -1),
+    ("KeyD", "d", 68, "leftright", 1),
+    ("ArrowRight", "arrowright", 39, "leftright", 1),
+]
+# the standard gamepad mapping's d-pad
+BUTTONS = {"btn12": ("forward", 1), "btn13": ("forward", -1),
+           "btn14": ("leftright", -1), "btn15": ("leftright", 1)}
+
+
+def say(text, stream=sys.stdout):
+    """One line, written at once: the message thread and the main loop
+    both print, and print() writes its pieces separately."""
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def number(value):
+    # JSON's true is not a number, though Python's bool is an int
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def hundredths(value):
+    value = max(-1.0, min(1.0, value))
+    return int(value * 100 + (0.5 if value >= 0 else -0.5))
+
+
+def format_hundredths(value):
+    text = "%d" % (abs(value) // 100)
+    if abs(value) % 100:
+        text += (".%02d" % (abs(value) % 100)).rstrip("0")
+    return "-" + text if value < 0 else text
+
+
+class Drive:
+    """RTCBot's keyboard and gamepad events -> {"forward", "leftright"}."""
+
+    def __init__(self):
+        self.keys = set()           # (axis, direction) held on the keyboard
+        self.buttons = set()        # (axis, direction) held on the d-pad
+        self.stick = {"forward": 0.0, "leftright": 0.0}
+        self.command = {"forward": 0, "leftright": 0}   # in hundredths
+
+    def _key(self, event):
+        code, key, key_code = (event.get("code"), event.get("key"),
+                               event.get("keyCode"))
+        for k_code, k_key, k_key_code, axis, direction in KEYS:
+            if isinstance(code, str):
+                match = code == k_code
+            elif isinstance(key, str):
+                match = key.lower() == k_key
+            else:
+                match = number(key_code) and int(key_code) == k_key_code
+            if match:
+                return axis, direction
+        return None
+
+    def handle(self, text):
+        """Applies one message from the page; True when the command
+        changed. Anything but an input event is ignored."""
+        try:
+            event = json.loads(text)
+        except ValueError:
+            return False
+        if not isinstance(event, dict) or not isinstance(event.get("type"),
+                                                           str):
+            return False
+        kind, value = event["type"], event.get("value")
+        if kind in ("keydown", "keyup"):
+            held = self._key(event)
+            if held and kind == "keydown":
+                self.keys.add(held)
+            elif held:
+                self.keys.discard(held)
+        elif kind.startswith("btn") and number(value):
+            if kind in BUTTONS and value > 0.5:
+                self.buttons.add(BUTTONS[kind])
+            elif kind in BUTTONS:
+                self.buttons.discard(BUTTONS[kind])
+        elif kind == "axis0" and number(value):
+            self.stick["leftright"] = float(value)
+        elif kind == "axis1" and number(value):
+            # browsers report the stick pushed up as -1
+            self.stick["forward"] = -float(value)
+        else:
+            return False
+        return self._update()
+
+    def stop(self):
+        """Forgets every held input, as when its browser left."""
+        self.keys.clear()
+        self.buttons.clear()
+        self.stick = {"forward": 0.0, "leftright": 0.0}
+        return self._update()
+
+    def _update(self):
+        held = self.keys | self.buttons
+        command = {}
+        for axis in ("forward", "leftright"):
+            total = sum(d for a, d in set(held) if a == axis)
+            command[axis] = hundredths(total + self.stick[axis])
+        changed = command != self.command
+        self.command = command
+        return changed
+
+    def json(self):
+        return '{"forward": %s, "leftright": %s}' % (
+            format_hundredths(self.command["forward"]),
+            format_hundredths(self.command["leftright"]))
+
+
+def find_camera():
+    """The first video camera the system knows of, or None."""
+    monitor = Gst.DeviceMonitor.new()
+    monitor.add_filter("Video/Source", Gst.Caps.from_string("video/x-raw"))
+    if not monitor.start():
+        return None
+    devices = monitor.get_devices()
+    monitor.stop()
+    return devices[0] if devices else None
+
+
+def make_camera(args):
+    if args.device:
+        say("Camera: " + args.device)
+        camera = Gst.ElementFactory.make("v4l2src")
+        if camera is None:
+            sys.exit("--device needs v4l2src (gstreamer1.0-plugins-good)")
+        camera.set_property("device", args.device)
+        return camera
+    found = None if args.test_pattern else find_camera()
+    if found:
+        say("Camera: " + found.get_display_name())
+        camera = found.create_element(None)
+        if camera:
+            return camera
+    # a moving picture with the time in it: latency shows at a glance
+    say("Camera: test pattern")
+    description = ("videotestsrc is-live=true pattern=smpte "
+                   "horizontal-speed=2 "
+                   "! video/x-raw,width=640,height=480,framerate=30/1")
+    if Gst.ElementFactory.find("clockoverlay"):
+        description += ' ! clockoverlay font-desc="Sans 28"'
+    return Gst.parse_bin_from_description(description, True)
+
+
+class RemoteControl:
+    def __init__(self, args):
+        self.args = args
+        self.drive = Drive()
+        # the drive, and the order in which commands are published
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.status = 0
+        self.pipeline = Gst.parse_launch(
+            "videoconvert name=convert "
+            "! rtcbotwebrtcbin name=conn listen-port=%d "
+            "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s"
+            % (args.port, " commands. ! motor.sink_0 rtcbotwebsocketbin "
+               "name=motor reconnect=true" if args.ws_url else ""))
+        camera = make_camera(args)
+        self.pipeline.add(camera)
+        camera.link(self.pipeline.get_by_name("convert"))
+        self.conn = self.pipeline.get_by_name("conn")
+        self.commands = self.pipeline.get_by_name("commands")
+        # set as properties, so no quoting of user input in the launch line
+        self.conn.set_property("listen-host", args.host)
+        if args.ws_url:
+            self.pipeline.get_by_name("motor").set_property("url",
+                                                            args.ws_url)
+            say("Commands also go to " + args.ws_url)
+
+    def publish(self):
+        """Prints the new command and hands it to every subscriber of
+        `commands`; called with the lock held."""
+        text = self.drive.json()
+        say("Command: " + text)
+        self.commands.emit("put-json", text)
+
+    def read_messages(self):
+        # RTCBot's `while True: m = await conn.get()`
+        while not self.stopping.is_set():
+            sample = self.conn.emit("get", GET_TIMEOUT)
+            if sample is None:
+                continue
+            ok, info = sample.get_buffer().map(Gst.MapFlags.READ)
+            if not ok:
+                continue
+            text = bytes(info.data).decode("utf-8", "replace")
+            sample.get_buffer().unmap(info)
+            with self.lock:
+                if self.drive.handle(text):
+                    self.publish()
+
+    def on_message(self, bus, msg, loop):
+        if msg.type == Gst.MessageType.ELEMENT and msg.src == self.conn:
+            s = msg.get_structure()
+            if s.has_name("rtcbot-peer-connected"):
+                say("Peer %d connected (%s)" % (s.get_value("peer"),
+                                                s.get_value("address")))
+            elif s.has_name("rtcbot-peer-closed"):
+                say("Peer %d left (%s)" % (s.get_value("peer"),
+                                           s.get_value("address")))
+                # the keys it held will never be released: stop the robot
+                with self.lock:
+                    if self.drive.stop():
+                        self.publish()
+        elif msg.type == Gst.MessageType.WARNING:
+            say("Warning from %s: %s" % (msg.src.get_name(),
+                                         msg.parse_warning()[0].message),
+                sys.stderr)
+        elif msg.type == Gst.MessageType.ERROR:
+            err, debug = msg.parse_error()
+            say("ERROR from %s: %s" % (msg.src.get_name(), err.message)
+                + ("\n  (%s)" % debug if debug else ""), sys.stderr)
+            self.status = 1
+            loop.quit()
+        elif msg.type == Gst.MessageType.EOS:
+            # a camera that ends (unplugged) ends the robot
+            say("The camera stream ended")
+            loop.quit()
+        return True
+
+    def run(self):
+        bus = self.pipeline.get_bus()
+        if self.pipeline.set_state(Gst.State.PLAYING) == \
+                Gst.StateChangeReturn.FAILURE:
+            msg = bus.pop_filtered(Gst.MessageType.ERROR)
+            while msg:
+                say("ERROR from %s: %s" % (msg.src.get_name(),
+                                           msg.parse_error()[0].message),
+                    sys.stderr)
+                msg = bus.pop_filtered(Gst.MessageType.ERROR)
+            self.pipeline.set_state(Gst.State.NULL)
+            return 1
+
+        # the first get subscribes: nothing a browser sends is lost
+        self.conn.emit("get", 0)
+        port = self.conn.get_property("bound-port")
+        host = ("<this machine's address>" if self.args.host == "0.0.0.0"
+                else self.args.host)
+        say("Open http://%s:%d/ in a browser" % (host, port))
+        say("Drive with W/A/S/D, the arrow keys or a gamepad; Ctrl-C stops")
+
+        loop = GLib.MainLoop()
+        bus.add_signal_watch()
+        bus.connect("message", self.on_message, loop)
+
+        def stop():
+            say("Stopping")
+            loop.quit()
+            return GLib.SOURCE_CONTINUE
+
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, stop)
+        if self.args.duration > 0:
+            GLib.timeout_add(int(self.args.duration * 1000), loop.quit)
+        reader = threading.Thread(target=self.read_messages,
+                                  name="remotecontrol-messages")
+        reader.start()
+
+        loop.run()
+
+        self.stopping.set()
+        reader.join()
+        # tell the browsers before the connections are torn down
+        self.conn.emit("close")
+        bus.remove_signal_watch()
+        self.pipeline.set_state(Gst.State.NULL)
+        return self.status
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", "-p", type=int, default=8080,
+                        help="HTTP port of the page (default 8080, 0 = any "
+                        "free port)")
+    parser.add_argument("--host", "-H", default="127.0.0.1",
+                        help="IP address to listen on (0.0.0.0 = every "
+                        "interface)")
+    camera = parser.add_mutually_exclusive_group()
+    camera.add_argument("--device", "-D",
+                        help="V4L2 camera to send (default: the first "
+                        "camera found, else a test pattern)")
+    camera.add_argument("--test-pattern", "-t", action="store_true",
+                        help="send the test pattern even when there is a "
+                        "camera")
+    parser.add_argument("--ws-url", "-w",
+                        help="also send every command to this websocket (a "
+                        "motor controller), reconnecting when it goes away")
+    parser.add_argument("--duration", "-d", type=float, default=0,
+                        help="seconds to run (default 0: until Ctrl-C or "
+                        "SIGTERM)")
+    args = parser.parse_args()
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+
+    Gst.init(None)
+    try:
+        remote = RemoteControl(args)
+    except GLib.Error as e:
+        sys.exit("%s (is GST_PLUGIN_PATH set to the build tree?)" % e.message)
+    return remote.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
