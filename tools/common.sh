@@ -16,7 +16,6 @@ DEBIAN_PACKAGES=(
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   valgrind
   python3-aiohttp python3-aiortc openssl
-  chromium fonts-dejavu-core
 )
 
 as_root() {
@@ -29,6 +28,9 @@ as_root() {
     exit 1
   fi
 }
+
+# Only the test suite needs these: the real-browser tests.
+TEST_PACKAGES=(chromium fonts-dejavu-core)
 
 ensure_packages() {
   local missing=() pkg

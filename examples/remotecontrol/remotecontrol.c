@@ -43,7 +43,7 @@
  * <camera> ! videoconvert ! rtcbotwebrtcbin name=conn listen-port=8080
  * rtcbotsrc name=commands caps=application/x-json ! conn.sink_0
  * commands. ! motor.sink_0 rtcbotwebsocketbin name=motor url=ws://...
- *     reconnect=true
+ *     reconnect=true reconnect-max=2000
  * ]|
  *
  * Safety first: when a browser leaves, whatever it held is released and
@@ -304,11 +304,12 @@ make_pipeline (RemoteControl * rc, GError ** error)
   GstElement *pipeline, *camera, *convert, *motor;
   gchar *description;
 
+  /* a motor link retries at least every 2 s, whatever the backoff */
   description = g_strdup_printf ("videoconvert name=convert "
       "! rtcbotwebrtcbin name=conn listen-port=%d "
       "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s",
       port, ws_url ? " commands. ! motor.sink_0 rtcbotwebsocketbin "
-      "name=motor reconnect=true" : "");
+      "name=motor reconnect=true reconnect-max=2000" : "");
   pipeline = gst_parse_launch (description, error);
   g_free (description);
   /* a pipeline with an error set is one that could not be linked */

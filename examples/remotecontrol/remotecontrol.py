@@ -205,12 +205,14 @@ class RemoteControl:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.status = 0
+        # a motor link retries at least every 2 s, whatever the backoff
+        motor = (" commands. ! motor.sink_0 rtcbotwebsocketbin name=motor "
+                 "reconnect=true reconnect-max=2000" if args.ws_url else "")
         self.pipeline = Gst.parse_launch(
             "videoconvert name=convert "
             "! rtcbotwebrtcbin name=conn listen-port=%d "
             "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s"
-            % (args.port, " commands. ! motor.sink_0 rtcbotwebsocketbin "
-               "name=motor reconnect=true" if args.ws_url else ""))
+            % (args.port, motor))
         camera = make_camera(args)
         self.pipeline.add(camera)
         camera.link(self.pipeline.get_by_name("convert"))

@@ -5,20 +5,20 @@ to end, with independent peers on both of its sides:
 - a "browser": an rtcbotwebrtcbin in this process that offers to the
   demo's POST /connect (connect-url), decodes its video and sends what
   rtcbot.js's Keyboard and Gamepad send;
-- a motor controller: a python3-aiohttp websocket server that the demo
-  publishes its commands to (--ws-url).
+- a motor controller: examples/remotecontrol/motor.py, a python3-aiohttp
+  websocket server that the demo publishes its commands to (--ws-url).
 
 Checks: keys and sticks become the documented commands, printed by the
 demo, published to the motor controller and echoed to the browser, in the
 same order; text that is not JSON is dropped without harm; the browser
-leaving stops the robot; SIGTERM ends the demo with status 0.
+leaving stops the robot; a restarted motor controller is reconnected to;
+SIGTERM ends the demo with status 0.
 
 Run: remotecontrol_app.py --app "build/examples/remotecontrol/remotecontrol"
 (with GST_PLUGIN_PATH pointing at the build tree). Exits 77 when aiohttp is
 missing.
 """
 import argparse
-import asyncio
 import json
 import os
 import shlex
@@ -29,10 +29,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from interop import Gst, aio, log, payload, stop_aio  # noqa: E402
+from interop import Gst, log, payload  # noqa: E402
 
 try:
-    from aiohttp import WSMsgType, web
+    import aiohttp  # noqa: F401  (motor.py needs it)
 except ImportError:
     print("SKIP: python3-aiohttp is missing (apt-get install python3-aiohttp)",
           file=sys.stderr)
@@ -57,35 +57,55 @@ def wait_for(predicate, what, timeout=STEP_TIMEOUT):
 
 
 class Motor:
-    """A websocket server standing for the robot's motor controller."""
+    """examples/remotecontrol/motor.py, the demo's stand-in motor
+    controller (a python3-aiohttp websocket server), on a free port."""
 
-    def __init__(self):
-        self.commands = []
-        self.connections = 0
-        self.runner = aio().run(self._start())
+    SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                          "..", "examples", "remotecontrol", "motor.py")
 
-    async def _start(self):
-        app = web.Application()
-        app.router.add_get("/motor", self._handler)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = "ws://127.0.0.1:%d/motor" % \
-            site._server.sockets[0].getsockname()[1]
-        return runner
+    def __init__(self, port=0):
+        self.proc = subprocess.Popen(
+            [sys.executable, self.SCRIPT, "--port", str(port)],
+            stdout=subprocess.PIPE, text=True)
+        self.lines = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        line = wait_for(lambda: self.line("Listening on ")
+                        or self.proc.poll() is not None,
+                        "'Listening on' line from motor.py")
+        if line is True:
+            raise Failure("motor.py --port %d exited with %d"
+                          % (port, self.proc.returncode))
+        self.url = line.split()[2]
+        self.port = int(self.url.split(":")[2].split("/")[0])
 
-    async def _handler(self, request):
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self.connections += 1
-        async for msg in ws:
-            if msg.type == WSMsgType.TEXT:
-                self.commands.append(json.loads(msg.data))
-        return ws
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def line(self, prefix):
+        return next((line for line in list(self.lines)
+                     if line.startswith(prefix)), None)
+
+    @property
+    def connections(self):
+        return sum(1 for line in list(self.lines)
+                   if line.startswith("Connected: "))
+
+    @property
+    def commands(self):
+        # "Motor: {...} -> left +1.00 right +1.00"
+        return [json.loads(line[len("Motor: "):line.index(" -> ")])
+                for line in list(self.lines) if line.startswith("Motor: ")]
 
     def stop(self):
-        aio().run(self.runner.cleanup())
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(5)
 
 
 class App:
@@ -192,7 +212,8 @@ def expect_command(app, motor, browser, command):
         json.dumps(command))
 
 
-def drive(app, motor):
+def drive(app, motors):
+    motor = motors[-1]
     wait_for(lambda: app.line("Open http://"), "'Open http://' line")
     url = app.line("Open http://").split()[1] + "connect"
     wait_for(lambda: motor.connections, "connection to the motor controller")
@@ -220,6 +241,17 @@ def drive(app, motor):
         expect_command(app, motor, browser,
                        {"forward": 0.5, "leftright": -0.75})
 
+        # the motor controller restarts: the demo reconnects by itself
+        motor.stop()
+        motor = Motor(motor.port)
+        motors.append(motor)
+        wait_for(lambda: motor.connections, "reconnection to the restarted "
+                 "motor controller")
+        log("motor controller restarted, the demo reconnected")
+        browser.send(key("keyup", "ArrowLeft", "ArrowLeft", 37))
+        expect_command(app, motor, browser,
+                       {"forward": 0.5, "leftright": 0.25})
+
         wait_for(lambda: browser.frames >= 5, "5 decoded video frames")
         log("browser decoded %d video frames", browser.frames)
     finally:
@@ -230,7 +262,7 @@ def drive(app, motor):
              "'Peer N left' line")
     stop = {"forward": 0, "leftright": 0}
     wait_for(lambda: app.commands()[-1:] == [stop], "stop printed")
-    wait_for(lambda: motor.commands[-1:] == [stop], "stop at the motor")
+    wait_for(lambda: motors[-1].commands[-1:] == [stop], "stop at the motor")
     log("  browser left: %s printed and at the motor controller",
         json.dumps(stop))
 
@@ -243,31 +275,34 @@ def main():
     args = parser.parse_args()
     Gst.init(None)
 
-    motor = Motor()
+    motors = [Motor()]
     app = App(shlex.split(args.app) + ["--port", "0", "--test-pattern",
-                                       "--ws-url", motor.url])
+                                       "--ws-url", motors[0].url])
     ok = False
     try:
-        drive(app, motor)
+        drive(app, motors)
         ok = True
     except Failure as e:
         log("FAIL: %s", e)
     finally:
         code = app.stop()
-        motor.stop()
-        stop_aio()
+        for motor in motors:
+            motor.stop()
+    published = [c for motor in motors for c in motor.commands]
     if ok and code != 0:
         log("FAIL: the demo exited with %d after SIGTERM", code)
         ok = False
-    if ok and app.commands() != motor.commands:
-        log("FAIL: the motor controller got %s, the demo printed %s",
-            motor.commands, app.commands())
+    if ok and app.commands() != published:
+        log("FAIL: the motor controllers got %s, the demo printed %s",
+            published, app.commands())
         ok = False
     if ok and "invalid JSON message" not in "\n".join(app.lines):
         log("FAIL: no warning about the message that is not JSON")
         ok = False
     if not ok:
         log("demo output:\n  %s", "\n  ".join(app.lines))
+        for motor in motors:
+            log("motor.py output:\n  %s", "\n  ".join(motor.lines))
         return 1
     log("OK: %d commands, in order, exit status 0", len(app.commands()))
     return 0
