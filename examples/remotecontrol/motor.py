@@ -5,10 +5,14 @@ server (python3-aiohttp) that prints every drive command it receives.
     examples/remotecontrol/motor.py --port 9000
     ./tools/demo --ws-url ws://127.0.0.1:9000/motor
 
-On a robot this is where the commands meet the hardware: replace print()
+On a robot this is where the commands meet the hardware: replace say()
 with your motor driver. Each message is one JSON command,
 {"forward": -1..1, "leftright": -1..1}, sent whenever it changes; the demo
 reconnects by itself if this server restarts.
+
+It also takes the page's raw keyboard and gamepad events, as the demo's
+gst-launch line forwards them (no program in between to turn them into
+commands), and applies the demo's rules to them (drive.py).
 """
 import argparse
 import asyncio
@@ -17,6 +21,8 @@ import signal
 import sys
 
 from aiohttp import WSMsgType, web
+
+from drive import Drive, number  # examples/remotecontrol/drive.py
 
 
 def say(text):
@@ -37,21 +43,43 @@ async def motor(request):
     return ws
 
 
+def parse(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def is_command(message):
+    return (isinstance(message, dict) and
+            all(number(message.get(k)) for k in ("forward", "leftright")))
+
+
+def is_input_event(message):
+    return isinstance(message, dict) and isinstance(message.get("type"), str)
+
+
 async def drive(ws):
+    events = Drive()            # this connection's held keys and sticks
     async for msg in ws:
         if msg.type != WSMsgType.TEXT:
             continue
-        try:
-            command = json.loads(msg.data)
-            forward, leftright = command["forward"], command["leftright"]
-        except (ValueError, TypeError, KeyError):
+        message = parse(msg.data)
+        if is_command(message):
+            text = json.dumps(message)
+            forward, leftright = message["forward"], message["leftright"]
+        elif is_input_event(message):
+            if not events.handle(msg.data):
+                continue
+            text = events.json()
+            forward, leftright = events.forward, events.leftright
+        else:
             say("Not a drive command: %r" % msg.data)
             continue
         # a differential drive: the two wheels' speeds, each -1..1
         left = max(-1.0, min(1.0, forward + leftright))
         right = max(-1.0, min(1.0, forward - leftright))
-        say("Motor: %s -> left %+.2f right %+.2f"
-            % (json.dumps(command), left, right))
+        say("Motor: %s -> left %+.2f right %+.2f" % (text, left, right))
 
 
 async def close_connections(app):

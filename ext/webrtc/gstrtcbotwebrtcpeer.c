@@ -1079,10 +1079,6 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
     g_signal_handlers_disconnect_by_data (channel, peer);
     g_object_unref (channel);
   }
-  for (l = branches; l; l = l->next)
-    branch_free (self, l->data);
-  g_list_free (branches);
-
   g_mutex_lock (&peer->lock);
   watched = peer->watched;
   peer->watched = NULL;
@@ -1091,9 +1087,17 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
     g_signal_handlers_disconnect_by_data (l->data, peer);
   g_list_free_full (watched, gst_object_unref);
   g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
+  /* webrtcbin first: a branch's queue may be pushing into one of its sinks
+   * that waits for preroll (the pipeline going to PAUSED at this moment),
+   * and only that sink's flushing lets the queue's task stop */
   gst_element_set_locked_state (peer->webrtc, TRUE);
   gst_element_set_state (peer->webrtc, GST_STATE_NULL);
   gst_bin_remove (GST_BIN_CAST (self), peer->webrtc);
+
+  for (l = branches; l; l = l->next)
+    branch_free (self, l->data);
+  g_list_free (branches);
+
   /* listed until now: errors of its going down are recognised as its own */
   GST_OBJECT_LOCK (self);
   listed = g_list_find (self->peers, peer) != NULL;

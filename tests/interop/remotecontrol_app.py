@@ -14,6 +14,11 @@ same order; text that is not JSON is dropped without harm; the browser
 leaving stops the robot; a restarted motor controller is reconnected to;
 SIGTERM ends the demo with status 0.
 
+With --launch-from docs/remotecontrol.md it runs the documented
+gst-launch line instead, which forwards the page's raw events to motor.py,
+and checks that motor.py turns them into the same commands and that Ctrl-C
+ends the line with status 0.
+
 Run: remotecontrol_app.py --app "build/examples/remotecontrol/remotecontrol"
 (with GST_PLUGIN_PATH pointing at the build tree). Exits 77 when aiohttp is
 missing.
@@ -21,6 +26,7 @@ missing.
 import argparse
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -130,9 +136,9 @@ class App:
         return [json.loads(line[len("Command: "):]) for line in
                 list(self.lines) if line.startswith("Command: ")]
 
-    def stop(self):
+    def stop(self, signum=signal.SIGTERM):
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signum)
         try:
             code = self.proc.wait(10)
         except subprocess.TimeoutExpired:
@@ -267,13 +273,62 @@ def drive(app, motors):
         json.dumps(stop))
 
 
+def launch_line(doc, motor_url):
+    """The demo's gst-launch line from @doc (the ```sh block that ends in
+    rtcbotwebsocketbin), on a free port, sending to @motor_url, verbose so
+    that it prints the port it listens on."""
+    with open(doc, encoding="utf-8") as f:
+        text = f.read()
+    for block in re.findall(r"^```sh\n(gst-launch-1.0 .*?)^```", text,
+                            re.M | re.S):
+        if "rtcbotwebsocketbin" in block:
+            line = block.replace("\\\n", " ")
+            line = re.sub(r"\blisten-port=\d+", "listen-port=0", line)
+            line = re.sub(r"\burl=ws://\S+", "url=" + motor_url, line)
+            return ["gst-launch-1.0", "-v"] + line.split()[1:]
+    raise Failure("no gst-launch line with rtcbotwebsocketbin in " + doc)
+
+
+def drive_launch_line(app, motor):
+    """The launch line forwards the page's raw events; motor.py makes the
+    commands out of them."""
+    port = wait_for(lambda: app.line("/GstPipeline:pipeline0/"
+                                     "GstRtcbotWebrtcBin:conn: bound-port"),
+                    "bound-port from gst-launch-1.0 -v").split()[-1]
+    url = "http://127.0.0.1:%s/connect" % port
+    wait_for(lambda: motor.connections, "connection to the motor controller")
+    browser = Browser(url)
+    try:
+        wait_for(browser.ready, "data channel", CONNECT_TIMEOUT)
+        log("browser connected to the launch line at %s", url)
+        steps = [
+            (key("keydown", "KeyW", "w", 87), {"forward": 1, "leftright": 0}),
+            ({"type": "axis0", "value": -0.5},
+             {"forward": 1, "leftright": -0.5}),
+            (key("keyup", "KeyW", "w", 87),
+             {"forward": 0, "leftright": -0.5}),
+        ]
+        for event, command in steps:
+            browser.send(event)
+            wait_for(lambda: motor.commands[-1:] == [command],
+                     "%s at motor.py" % command)
+            log("  %s -> motor.py: %s", event["type"], json.dumps(command))
+        wait_for(lambda: browser.frames >= 5, "5 decoded video frames")
+    finally:
+        browser.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--app", required=True,
-                        help="the demo's command (--port 0 --test-pattern "
-                        "--ws-url URL are added)")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--app", help="the demo's command (--port 0 "
+                      "--test-pattern --ws-url URL are added)")
+    mode.add_argument("--launch-from", metavar="DOC",
+                      help="run the demo's gst-launch line from this page")
     args = parser.parse_args()
     Gst.init(None)
+    if args.launch_from:
+        return main_launch_line(args.launch_from)
 
     motors = [Motor()]
     app = App(shlex.split(args.app) + ["--port", "0", "--test-pattern",
@@ -305,6 +360,33 @@ def main():
             log("motor.py output:\n  %s", "\n  ".join(motor.lines))
         return 1
     log("OK: %d commands, in order, exit status 0", len(app.commands()))
+    return 0
+
+
+def main_launch_line(doc):
+    motor = Motor()
+    ok = False
+    app = None
+    try:
+        app = App(launch_line(doc, motor.url))
+        drive_launch_line(app, motor)
+        ok = True
+    except Failure as e:
+        log("FAIL: %s", e)
+    finally:
+        # Ctrl-C, as a user stops gst-launch-1.0
+        code = app.stop(signal.SIGINT) if app else None
+        motor.stop()
+    if ok and code != 0:
+        log("FAIL: gst-launch-1.0 exited with %d after Ctrl-C", code)
+        ok = False
+    if not ok:
+        if app:
+            log("gst-launch-1.0 output:\n  %s", "\n  ".join(
+                line for line in app.lines if " caps = " not in line))
+        log("motor.py output:\n  %s", "\n  ".join(motor.lines))
+        return 1
+    log("OK: the documented launch line drives motor.py")
     return 0
 
 
