@@ -61,11 +61,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define PAYLOAD_SIZE 64
 #define MARK_SEQ 1000
 #define MAX_SUBSCRIBERS 64
 #define MIB (1024.0 * 1024.0)
 #define RSS_GROWTH_LIMIT_MIB 16.0
+/* RSS samples taken during part B, for the memory-over-time plot */
+#define RSS_SAMPLES 50
 
 /* One per fakesink.  Written only from that sink's streaming thread, read
  * by the main thread after EOS went through the bus (which orders it). The
@@ -120,6 +121,15 @@ static gint opt_depth = 64;
 static gint opt_subscribers = 4;
 static gint opt_timeout = 60;
 static gboolean opt_quick = FALSE;
+static gint opt_size = 64;
+static gchar *opt_part = NULL;
+static gchar *opt_json = NULL;
+static gchar *opt_side = NULL;
+
+/* What --json writes: the rows of part A and the RSS series of part B. */
+static GString *json_runs;
+static GString *json_rss;
+static gboolean json_stall_ok;
 
 static GOptionEntry entries[] = {
   {"messages", 'n', 0, G_OPTION_ARG_INT64, &opt_messages,
@@ -134,6 +144,17 @@ static GOptionEntry entries[] = {
       "Subscribers in part A (default 4)", "S"},
   {"timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
       "Abort when nothing moves for this many seconds (default 60)", "SEC"},
+  {"size", 's', 0, G_OPTION_ARG_INT, &opt_size,
+      "Bytes per message (default 64)", "BYTES"},
+  {"part", 0, 0, G_OPTION_ARG_STRING, &opt_part,
+      "Which part to run: a (throughput), b (stalled subscriber) or ab "
+        "(default)", "PART"},
+  {"json", 0, 0, G_OPTION_ARG_FILENAME, &opt_json,
+        "Also write the results as JSON to FILE (for bench/report.py)",
+      "FILE"},
+  {"side", 0, 0, G_OPTION_ARG_STRING, &opt_side,
+      "Part A on one side only, without warm-up: rtcbotsrc or tee (for "
+        "bench/guard.py's instruction counts)", "SIDE"},
   {"quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
       "Smoke run: 200000 messages, 200000 stall puts", NULL},
   {NULL}
@@ -723,13 +744,13 @@ run_side (Side side, guint64 n, guint n_subs, guint depth, RunResult * res)
   guint sig;
   gint64 t0, t1;
   gdouble c0, c1;
-  guint8 payload[PAYLOAD_SIZE];
+  guint8 *payload = g_malloc (opt_size);
   GstFlowReturn fret = GST_FLOW_OK;
 
   memset (res, 0, sizeof (*res));
   res->side = side;
   res->n = n;
-  for (guint s = 0; s < PAYLOAD_SIZE; s++)
+  for (gint s = 0; s < opt_size; s++)
     payload[s] = (guint8) s;
   for (guint s = 0; s < n_subs; s++)
     subscriber_reset (&subs[s], mark);
@@ -752,9 +773,9 @@ run_side (Side side, guint64 n, guint n_subs, guint depth, RunResult * res)
   c0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();
   for (i = 0; i < n; i++) {
-    GstBuffer *buf = gst_buffer_new_allocate (NULL, PAYLOAD_SIZE, NULL);
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, opt_size, NULL);
 
-    gst_buffer_fill (buf, 0, payload, PAYLOAD_SIZE);
+    gst_buffer_fill (buf, 0, payload, opt_size);
     GST_BUFFER_OFFSET (buf) = i;
     if (G_UNLIKELY (i == mark))
       put_memory = gst_memory_ref (gst_buffer_peek_memory (buf, 0));
@@ -806,6 +827,7 @@ teardown:
   }
 done:
   watchdog_set_phase ("idle", NULL, 0);
+  g_free (payload);
   if (put_memory)
     gst_memory_unref (put_memory);
   for (guint s = 0; s < n_subs; s++)
@@ -847,21 +869,24 @@ part_a (guint64 n, guint repeat, guint n_subs, guint depth,
       "`gst_buffer_new_allocate` buffer each, fed via cached signal id "
       "(`put` / `push-buffer`), clock stopped at EOS on the bus; "
       "counts by pad probe on each fakesink sink pad; "
-      "CPU = getrusage(RUSAGE_SELF), all threads\n", n, PAYLOAD_SIZE);
+      "CPU = getrusage(RUSAGE_SELF), all threads\n", n, opt_size);
   printf ("- one unmeasured warm-up run per side, then %u alternating "
       "repetitions\n\n", repeat);
   fflush (stdout);
 
   /* warm-up */
-  if (have_rtcbot) {
+  if (opt_side) {
+  } else if (have_rtcbot) {
     run_side (SIDE_RTCBOT, MIN (n, 20000), n_subs, depth, &warm);
     if (!warm.ok)
       fprintf (stderr, "warm-up rtcbotsrc: %s\n",
           warm.error ? warm.error : "check failed");
     g_free (warm.error);
   }
-  run_side (SIDE_TEE, MIN (n, 20000), n_subs, depth, &warm);
-  g_free (warm.error);
+  if (!opt_side) {
+    run_side (SIDE_TEE, MIN (n, 20000), n_subs, depth, &warm);
+    g_free (warm.error);
+  }
 
   printf ("| run | side | msgs/s | CPU s / 1M msgs | wall s | received per "
       "subscriber | buffer lists per subscriber | same GstMemory "
@@ -877,6 +902,9 @@ part_a (guint64 n, guint repeat, guint n_subs, guint depth,
       GString *recv, *pushes;
 
       if (side == SIDE_RTCBOT && !have_rtcbot)
+        continue;
+      if (opt_side && !g_str_equal (opt_side, side == SIDE_RTCBOT ?
+              "rtcbotsrc" : "tee"))
         continue;
       res = &runs[nruns++];
       run_side (side, n, n_subs, depth, res);
@@ -910,6 +938,12 @@ part_a (guint64 n, guint repeat, guint n_subs, guint depth,
       }
       if (!res->ok)
         ok = FALSE;
+      g_string_append_printf (json_runs, "%s{\"side\": \"%s\", \"round\": "
+          "%u, \"subscribers\": %u, \"size\": %d, \"messages\": %"
+          G_GUINT64_FORMAT ", \"msgs_per_s\": %.1f, \"cpu_s_per_msg\": %.4g, "
+          "\"ok\": %s}", json_runs->len ? ", " : "", side_name (side), r + 1,
+          n_subs, opt_size, n, res->wall > 0 ? n / res->wall : 0.0,
+          res->cpu / n, res->ok ? "true" : "false");
       fflush (stdout);
       g_string_free (recv, TRUE);
       g_string_free (pushes, TRUE);
@@ -973,7 +1007,7 @@ part_b (guint64 n)
   gboolean have_dropped[2] = { FALSE, FALSE };
   gboolean have_level[2] = { FALSE, FALSE };
   guint64 recv_before[2] = { 0, 0 };
-  guint8 payload[PAYLOAD_SIZE];
+  guint8 *payload = g_malloc (opt_size);
   guint sig;
   guint64 i, puts = 0;
   guint p = 0;
@@ -981,7 +1015,7 @@ part_b (guint64 n)
   gboolean ok = TRUE, eos_ok = FALSE;
   GstFlowReturn fret = GST_FLOW_OK;
 
-  memset (payload, 0xab, sizeof (payload));
+  memset (payload, 0xab, opt_size);
   memset (subs, 0, sizeof (subs));
   subscriber_reset (&subs[0], G_MAXUINT64);
   subscriber_reset (&subs[1], G_MAXUINT64);
@@ -990,7 +1024,7 @@ part_b (guint64 n)
   printf ("- rtcbotsrc, 2 × `src_%%u` (policy=fifo, max-buffers=64): one "
       "normal `fakesink`, one whose sink pad has a blocking probe "
       "(never drains); %" G_GUINT64_FORMAT " puts of fresh %d-byte "
-      "buffers, RSS from /proc/self/statm\n\n", n, PAYLOAD_SIZE);
+      "buffers, RSS from /proc/self/statm\n\n", n, opt_size);
 
   pipeline = build_rtcbot (subs, 2, "fifo", 64, pads, &src, err);
   if (pipeline == NULL)
@@ -1008,9 +1042,9 @@ part_b (guint64 n)
   rss_start = rss_mib ();
   t0 = g_get_monotonic_time ();
   for (i = 0; i < n; i++) {
-    GstBuffer *buf = gst_buffer_new_allocate (NULL, PAYLOAD_SIZE, NULL);
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, opt_size, NULL);
 
-    gst_buffer_fill (buf, 0, payload, PAYLOAD_SIZE);
+    gst_buffer_fill (buf, 0, payload, opt_size);
     GST_BUFFER_OFFSET (buf) = i;
     g_signal_emit (src, sig, 0, buf, &fret);
     gst_buffer_unref (buf);
@@ -1025,6 +1059,10 @@ part_b (guint64 n)
       g_atomic_int_inc (&wd.heartbeat);
     while (p < 4 && puts == points[p])
       rss[p++] = rss_mib ();
+    if (puts % MAX (n / RSS_SAMPLES, 1) == 0)
+      g_string_append_printf (json_rss, "%s{\"t_s\": %.4f, \"puts\": %"
+          G_GUINT64_FORMAT ", \"rss_mib\": %.2f}", json_rss->len ? ", " : "",
+          (g_get_monotonic_time () - t0) / 1e6, puts, rss_mib ());
   }
   t1 = g_get_monotonic_time ();
 
@@ -1114,6 +1152,8 @@ done:
             subs[1].buffers + dropped[1] == puts ? "ok" : "**mismatch**");
     }
     printf ("- EOS after release: %s\n", eos_ok ? "ok" : "**no**");
+    if (!eos_ok)
+      ok = FALSE;
   }
   printf ("\n");
   fflush (stdout);
@@ -1121,6 +1161,32 @@ done:
   subscriber_reset (&subs[0], 0);
   subscriber_reset (&subs[1], 0);
   g_string_free (err, TRUE);
+  json_stall_ok = ok;
+  return ok;
+}
+
+/* The machine-readable twin of the markdown, for bench/report.py. */
+static gboolean
+write_json (const gchar * path, const gchar * cmd, const gchar * load_before,
+    const gchar * load_after, gboolean ran_b)
+{
+  GError *error = NULL;
+  gchar *stall = ran_b ? g_strdup_printf ("{\"ok\": %s, \"size\": %d, "
+      "\"rss\": [%s]}", json_stall_ok ? "true" : "false", opt_size,
+      json_rss->str) : g_strdup ("null");
+  gchar *text = g_strdup_printf ("{\"benchmark\": \"fanout\", "
+      "\"command\": \"%s\", \"nproc\": %u, \"loadavg_before\": \"%s\", "
+      "\"loadavg_after\": \"%s\", \"rounds\": %d, \"rows\": [%s], "
+      "\"stall\": %s}\n", cmd, count_cpus (), load_before, load_after,
+      opt_repeat, json_runs->str, stall);
+  gboolean ok = g_file_set_contents (path, text, -1, &error);
+
+  if (!ok) {
+    g_printerr ("cannot write %s: %s\n", path, error->message);
+    g_clear_error (&error);
+  }
+  g_free (stall);
+  g_free (text);
   return ok;
 }
 
@@ -1133,8 +1199,8 @@ main (int argc, char **argv)
   GError *error = NULL;
   GstElementFactory *factory;
   GThread *watchdog;
-  gchar *cmd, *loadavg, *model, *plugin_file = NULL;
-  gboolean ok = TRUE, have_rtcbot;
+  gchar *cmd, *loadavg, *load_after, *model, *plugin_file = NULL;
+  gboolean ok = TRUE, have_rtcbot, run_a, run_b;
   guint64 n, stall_n;
 
   cmd = command_line (argc, argv);
@@ -1157,6 +1223,20 @@ main (int argc, char **argv)
     g_printerr ("invalid --repeat/--subscribers/--depth/--timeout\n");
     return 2;
   }
+  if (opt_size < 1 || (opt_part && !g_str_equal (opt_part, "a")
+          && !g_str_equal (opt_part, "b") && !g_str_equal (opt_part, "ab"))) {
+    g_printerr ("invalid --size or --part (a, b or ab)\n");
+    return 2;
+  }
+  if (opt_side && !g_str_equal (opt_side, "rtcbotsrc")
+      && !g_str_equal (opt_side, "tee")) {
+    g_printerr ("invalid --side (rtcbotsrc or tee)\n");
+    return 2;
+  }
+  run_a = opt_part == NULL || strchr (opt_part, 'a') != NULL;
+  run_b = opt_part == NULL || strchr (opt_part, 'b') != NULL;
+  json_runs = g_string_new (NULL);
+  json_rss = g_string_new (NULL);
 
   gst_init (&argc, &argv);
   scan_build_tree ();
@@ -1189,9 +1269,10 @@ main (int argc, char **argv)
   printf ("\n");
   fflush (stdout);
 
-  if (!part_a (n, opt_repeat, opt_subscribers, opt_depth, have_rtcbot))
+  if (run_a && !part_a (n, opt_repeat, opt_subscribers, opt_depth, have_rtcbot))
     ok = FALSE;
-  if (have_rtcbot) {
+  if (!run_b) {
+  } else if (have_rtcbot) {
     if (!part_b (stall_n))
       ok = FALSE;
   } else {
@@ -1199,9 +1280,11 @@ main (int argc, char **argv)
         "- skipped: rtcbotsrc not found (set GST_PLUGIN_PATH)\n\n");
   }
 
-  g_free (loadavg);
-  loadavg = read_first_line ("/proc/loadavg", NULL);
-  printf ("- loadavg at the end: %s\n\n", loadavg);
+  load_after = read_first_line ("/proc/loadavg", NULL);
+  printf ("- loadavg at the end: %s\n\n", load_after);
+  if (opt_json && !write_json (opt_json, cmd, loadavg, load_after,
+          run_b && have_rtcbot))
+    ok = FALSE;
   if (g_atomic_int_get (&log_count) > 0) {
     printf ("- GLib/GStreamer warnings or criticals on stderr: %d, first: "
         "`%s`\n\n", g_atomic_int_get (&log_count), log_first);
@@ -1218,6 +1301,12 @@ main (int argc, char **argv)
 
   g_free (cmd);
   g_free (loadavg);
+  g_free (load_after);
+  g_string_free (json_runs, TRUE);
+  g_string_free (json_rss, TRUE);
+  g_free (opt_part);
+  g_free (opt_json);
+  g_free (opt_side);
   g_free (model);
   g_free (plugin_file);
   g_free (log_first);

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Echo server for bench/websocket: python3-aiohttp, same protocol as
-echo.c (every message received on /ws is sent back as it came).
+echo.c: every message received on /ws is sent, as it came, to every
+connected client (with one client, an echo; with many, a relay, as
+rtcbotwebsocketbin's server mode does).
 Prints "PORT <n>" once listening; stops on SIGTERM/SIGINT (or after the
 optional second argument, in seconds)."""
 import asyncio
@@ -10,14 +12,25 @@ import sys
 from aiohttp import web, WSMsgType
 
 
+CLIENTS = set()
+
+
 async def echo(request):
     ws = web.WebSocketResponse()
     await ws.prepare(request)
-    async for msg in ws:
-        if msg.type == WSMsgType.TEXT:
-            await ws.send_str(msg.data)
-        elif msg.type == WSMsgType.BINARY:
-            await ws.send_bytes(msg.data)
+    CLIENTS.add(ws)
+    try:
+        async for msg in ws:
+            for client in list(CLIENTS):
+                try:
+                    if msg.type == WSMsgType.TEXT:
+                        await client.send_str(msg.data)
+                    elif msg.type == WSMsgType.BINARY:
+                        await client.send_bytes(msg.data)
+                except ConnectionResetError:
+                    pass            # that client is going; the others are not
+    finally:
+        CLIENTS.discard(ws)
     return ws
 
 
