@@ -43,7 +43,7 @@
  * encoded once (VP8 by default, or whatever `video-encoder` describes) and
  * raw audio into Opus; VP8, H.264 and Opus are taken as they are. The
  * encoded stream fans out to every peer (a keyframe is requested when a
- * peer joins). Media a peer sends comes out decoded on `video_src_%u` /
+ * peer joins); while there is no peer nothing is encoded. Media a peer sends comes out decoded on `video_src_%u` /
  * `audio_src_%u` sometimes pads.
  *
  * Signalling is built in: with `listen-port` set, an HTTP server on

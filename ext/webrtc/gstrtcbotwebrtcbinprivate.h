@@ -59,6 +59,7 @@ typedef struct
   GList *chain;                 /* elements between queue and tee */
   gchar *encoding;              /* "VP8", "H264", "OPUS"; object lock */
   gboolean failed;              /* caps we cannot send; object lock */
+  gboolean idle;                /* dropping: no peer; queue's thread only */
 } RtcInput;
 
 struct _GstRtcbotWebrtcBin

@@ -206,6 +206,34 @@ on_input_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+/* Queue streaming thread: with no peer to send to, frames are dropped
+ * before the encoder instead of being encoded for no one (a robot idles
+ * most of the time). A peer asks for a keyframe when it connects, so it
+ * still starts with a picture; the first buffer after the pause is marked
+ * DISCONT for the encoder. */
+static GstPadProbeReturn
+drop_without_peers (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  RtcInput *input = user_data;
+  GstBuffer *buffer;
+  gboolean watched;
+
+  GST_OBJECT_LOCK (input->tee);
+  watched = GST_ELEMENT_CAST (input->tee)->numsrcpads > 0;
+  GST_OBJECT_UNLOCK (input->tee);
+  if (!watched) {
+    input->idle = TRUE;
+    return GST_PAD_PROBE_DROP;
+  }
+  if (input->idle) {
+    input->idle = FALSE;
+    buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+    GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 RtcInput *
 gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
     GstPadTemplate * templ, const gchar * name, gboolean video)
@@ -259,6 +287,8 @@ gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
 
   src = gst_element_get_static_pad (input->queue, "src");
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_input_caps,
+      input, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, drop_without_peers,
       input, NULL);
   gst_object_unref (src);
 

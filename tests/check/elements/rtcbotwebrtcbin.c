@@ -282,6 +282,61 @@ GST_START_TEST (test_connect_url_data_and_video)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+is_vp8enc (const GValue * value, GValue * unused)
+{
+  GstElement *element = g_value_get_object (value);
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  return !(factory && g_str_equal (GST_OBJECT_NAME (factory), "vp8enc"));
+}
+
+/* Nobody watching: nothing reaches the encoder; the first peer still gets
+ * video at once. */
+GST_START_TEST (test_idle_without_peers)
+{
+  Peer *server = server_new (NULL);
+  Peer *client;
+  GstIterator *it;
+  GValue found = G_VALUE_INIT;
+  GstElement *encoder;
+  GstPad *sinkpad;
+  gint encoded = 0;
+
+  peer_play (server);
+  /* the encoder is put in place when the first caps arrive */
+  g_usleep (G_USEC_PER_SEC / 2);
+  it = gst_bin_iterate_recurse (GST_BIN (server->w));
+  fail_unless (gst_iterator_find_custom (it, (GCompareFunc) is_vp8enc, &found,
+          NULL));
+  gst_iterator_free (it);
+  encoder = g_value_get_object (&found);
+  sinkpad = gst_element_get_static_pad (encoder, "sink");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer,
+      &encoded, NULL);
+  g_usleep (G_USEC_PER_SEC / 2);
+  fail_unless_equals_int (g_atomic_int_get (&encoded), 0);
+
+  client = client_new (server);
+  peer_play (client);
+  wait_frames (client, 5);
+  fail_unless (g_atomic_int_get (&encoded) >= 5);
+
+  peer_free (client);
+  gst_object_unref (sinkpad);
+  g_value_unset (&found);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
 /* The app carries the descriptions itself: create-offer on one side,
  * create-answer on the other, set-remote-description back. */
 GST_START_TEST (test_app_signalling)
@@ -527,6 +582,7 @@ rtcbotwebrtcbin_suite (void)
   if (g_getenv ("RTCBOT_UNDER_VALGRIND") == NULL) {
     tcase_add_test (tc, test_connect_url_data_and_video);
     tcase_add_test (tc, test_app_signalling);
+    tcase_add_test (tc, test_idle_without_peers);
   }
   tcase_add_test (tc, test_malformed_connect);
   tcase_add_test (tc, test_pages);
