@@ -392,22 +392,23 @@ def encode_section(results, images):
                        if r["side"] == side and r["viewers"] == n])
 
     out = ["## Encode once: sender CPU with 1 to 8 viewers\n"]
-    out.append("The sender's CPU (user+system of its process) with N "
-               "viewers of one 640×480 camera: rtcbotwebrtcbin encodes once "
-               "and payloads per peer; the hand-written webrtcbin sender "
-               "encodes per peer, as the stock examples do. Viewers run in "
-               "another process and do not decode (%s).\n"
+    out.append("The sender's CPU (user+system of its process, 100 %% = one "
+               "core) with N viewers of one 640×480 camera: rtcbotwebrtcbin "
+               "encodes once and payloads per peer; the hand-written "
+               "webrtcbin sender encodes per peer, as the stock examples do. "
+               "Viewers run in another process and do not decode (%s).\n"
                % machine_line(data))
     out.append("| viewers | " + " | ".join("%s CPU %%" % s for s in sides) + " |")
     out.append("| ---: |" + " ---: |" * len(sides))
     for n in viewers:
         out.append("| %d | " % n + " | ".join("%.1f" % med(s, n) for s in sides)
                    + " |")
-    if len(viewers) > 1:
-        out.append("| **each extra viewer, % of the first** | " + " | ".join(
-            "**%.0f %%**" % (100 * (med(s, viewers[-1]) - med(s, viewers[0]))
-                             / (viewers[-1] - viewers[0]) / med(s, viewers[0]))
-            for s in sides) + " |")
+    if 1 in viewers and viewers[-1] > 1:
+        most = viewers[-1]
+        out.append("| **each extra viewer, %% of the first (1 → %d)** | " % most
+                   + " | ".join("**%.0f %%**" % (
+                       100 * (med(s, most) - med(s, 1)) / (most - 1)
+                       / med(s, 1)) for s in sides) + " |")
     out.append("\nCommand: `%s`.\n" % data["command"])
     out.append(checks_md(data))
     fig, ax = plt.subplots(figsize=(6, 3.4))
