@@ -195,6 +195,8 @@ static GstFlowReturn gst_rtcbot_src_put_sample (GstRtcbotSrc * self,
 static GstSample *gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout);
 static void gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self);
 static void gst_rtcbot_src_close (GstRtcbotSrc * self);
+static gboolean gst_rtcbot_src_send_event (GstElement * element,
+    GstEvent * event);
 
 /* GstRtcbotSrcPad */
 
@@ -742,6 +744,7 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_rtcbot_src_request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_rtcbot_src_release_pad);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_rtcbot_src_send_event);
 
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new_from_static_pad_template_with_gtype (&src_template,
@@ -1310,8 +1313,10 @@ gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self)
   }
 }
 
+/* EOS to every subscriber after what they already hold, `rtcbot-closed`
+ * with @reason; only the first call does anything. */
 static void
-gst_rtcbot_src_close (GstRtcbotSrc * self)
+gst_rtcbot_src_end (GstRtcbotSrc * self, const gchar * reason)
 {
   GstEvent *eos;
   GPtrArray *subscribers;
@@ -1319,8 +1324,7 @@ gst_rtcbot_src_close (GstRtcbotSrc * self)
   guint i;
 
   if (!gst_rtcbot_lifecycle_close (GST_ELEMENT_CAST (self), &self->lifecycle,
-          properties[PROP_READY], properties[PROP_CLOSED],
-          "closed by the application"))
+          properties[PROP_READY], properties[PROP_CLOSED], reason))
     return;
 
   GST_OBJECT_LOCK (self);
@@ -1341,6 +1345,27 @@ gst_rtcbot_src_close (GstRtcbotSrc * self)
   }
   gst_event_unref (eos);
   g_ptr_array_unref (subscribers);
+}
+
+static void
+gst_rtcbot_src_close (GstRtcbotSrc * self)
+{
+  gst_rtcbot_src_end (self, "closed by the application");
+}
+
+/* An EOS sent to the element (gst-launch-1.0 -e on Ctrl-C, or
+ * gst_element_send_event() by an application) ends the stream as `close`
+ * does, so the pipeline can reach EOS; like appsrc's, it comes after the
+ * messages already put. */
+static gboolean
+gst_rtcbot_src_send_event (GstElement * element, GstEvent * event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    gst_rtcbot_src_end (GST_RTCBOT_SRC (element), "end of stream");
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 }
 
 static void

@@ -1025,6 +1025,67 @@ GST_START_TEST (test_close_in_pipeline_reaches_eos)
 
 GST_END_TEST;
 
+/* Counts buffers, whether they come alone or in a list. */
+static GstPadProbeReturn
+count_buffers_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    g_atomic_int_add ((gint *) data,
+        gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info)));
+  else
+    g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* An EOS sent to the pipeline (gst-launch-1.0 -e on Ctrl-C) ends the
+ * stream like close: after the messages already put, with rtcbot-closed. */
+GST_START_TEST (test_eos_sent_to_pipeline_reaches_eos)
+{
+  GstElement *pipeline = gst_parse_launch ("rtcbotsrc name=src "
+      "src.src_0 ! fakesink name=sink", NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  gint received = 0;
+  gboolean closed = FALSE;
+  gchar *reason = NULL;
+
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &received, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  put_string (src, "put-json", "{\"a\": 1}");
+  put_string (src, "put-json", "{\"a\": 2}");
+  fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
+  /* rtcbot-closed comes first, then the pipeline's EOS */
+  while ((msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
+    GstMessageType type = GST_MESSAGE_TYPE (msg);
+
+    if (gst_message_has_name (msg, "rtcbot-closed"))
+      reason = g_strdup (gst_structure_get_string (gst_message_get_structure
+              (msg), "reason"));
+    gst_message_unref (msg);
+    fail_if (type == GST_MESSAGE_ERROR);
+    if (type == GST_MESSAGE_EOS)
+      break;
+  }
+  fail_unless_equals_string (reason, "end of stream");
+  fail_unless_equals_int (g_atomic_int_get (&received), 2);
+  g_object_get (src, "closed", &closed, NULL);
+  fail_unless (closed);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sinkpad);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  g_free (reason);
+}
+
+GST_END_TEST;
 
 /* Release racing a state change must neither leave a task running on a
  * removed pad nor hang the state change. */
@@ -1259,6 +1320,7 @@ rtcbotsrc_suite (void)
   tcase_add_test (tc, test_request_release_while_putting);
   tcase_add_test (tc, test_state_cycles_with_traffic);
   tcase_add_test (tc, test_close_in_pipeline_reaches_eos);
+  tcase_add_test (tc, test_eos_sent_to_pipeline_reaches_eos);
   tcase_add_test (tc, test_release_during_state_changes);
   tcase_add_test (tc, test_concurrent_puts_keep_their_caps);
   tcase_add_test (tc, test_after_close_get_and_new_subscribers_end_at_once);
