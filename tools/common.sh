@@ -31,6 +31,8 @@ as_root() {
 
 # Only the test suite needs these: the real-browser tests.
 TEST_PACKAGES=(chromium fonts-dejavu-core)
+# ... and tools/fuzz: libFuzzer and the sanitizers' runtime.
+TEST_PACKAGES+=(clang libclang-rt-14-dev)
 
 ensure_packages() {
   local missing=() pkg

@@ -102,6 +102,7 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
 #define DEFAULT_PROP_LATENCY 50
 #define DEFAULT_PROP_MAX_PEERS 0
 #define DEFAULT_PROP_GATHER_TIMEOUT 5000
+#define DEFAULT_PROP_TLS_VALIDATION TRUE
 /* at most one invalid-message warning per this interval */
 #define WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
 #define EXCERPT_BYTES 32
@@ -122,6 +123,11 @@ enum
   PROP_LATENCY,
   PROP_MAX_PEERS,
   PROP_GATHER_TIMEOUT,
+  PROP_AUTH_TOKEN,
+  PROP_ALLOWED_ORIGINS,
+  PROP_TLS_CERTIFICATE,
+  PROP_TLS_KEY,
+  PROP_TLS_VALIDATION,
   PROP_PEERS,
   PROP_INVALID_MESSAGES,
   PROP_READY,
@@ -365,6 +371,89 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 
   /**
+   * GstRtcbotWebrtcBin:auth-token:
+   *
+   * Server (listen-port): when set, `POST /connect` must present this
+   * token, as `Authorization: Bearer <token>` or as a `token` query
+   * parameter (`/connect?token=...`); others are refused with HTTP 401
+   * before their body is read. The page (`GET /`, `/rtcbot.js`) stays
+   * public: the bundled rtcbot.js sends the `token` query parameter of the
+   * page's own URL (`http://robot:8080/?token=...`) as Bearer. The
+   * comparison takes the same time wherever the tokens differ.
+   * NULL: no token needed.
+   *
+   * Client (connect-url): when set, sent as `Authorization: Bearer <token>`.
+   *
+   * The token is never logged. Use TLS (#GstRtcbotWebrtcBin:tls-certificate)
+   * or a trusted network: on plain http:// anyone on the path can read it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_AUTH_TOKEN] = g_param_spec_string ("auth-token",
+      "Auth token", "Server: token /connect must present (Bearer or "
+      "?token=); client: token sent as Bearer (NULL = none)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:allowed-origins:
+   *
+   * Server: comma-separated origins (`https://robot.example:8443`, `*` for
+   * any) whose pages may `POST /connect`. A request that carries an
+   * `Origin` header not in the list is refused with HTTP 403; requests
+   * without `Origin` (programs rather than browsers) are not affected.
+   * NULL: any origin.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOWED_ORIGINS] = g_param_spec_string ("allowed-origins",
+      "Allowed origins", "Server: comma-separated origins whose pages may "
+      "POST /connect (NULL = any)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:tls-certificate:
+   *
+   * Server: a PEM certificate file (chain allowed); with it the signalling
+   * server speaks https:// only. The key is read from
+   * #GstRtcbotWebrtcBin:tls-key, or from this file when that is NULL. A
+   * file that cannot be loaded is an error, naming the file, when going to
+   * PAUSED.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_CERTIFICATE] = g_param_spec_string ("tls-certificate",
+      "TLS certificate", "Server: PEM certificate file, enables https:// "
+      "(NULL = plain http://)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:tls-key:
+   *
+   * Server: the PEM private key file of #GstRtcbotWebrtcBin:tls-certificate
+   * (NULL: in the certificate's file).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_KEY] = g_param_spec_string ("tls-key", "TLS key",
+      "Server: PEM private key file of tls-certificate", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebrtcBin:tls-validation:
+   *
+   * Client, https:// connect-url: check the server's certificate against
+   * the system CAs (TRUE). FALSE accepts any certificate (self-signed,
+   * expired, wrong host): for testing only.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_VALIDATION] = g_param_spec_boolean ("tls-validation",
+      "TLS validation",
+      "Client: reject untrusted server certificates (FALSE: for testing)",
+      DEFAULT_PROP_TLS_VALIDATION,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstRtcbotWebrtcBin:peers:
    *
    * Peers currently connected or connecting.
@@ -585,6 +674,7 @@ gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
   self->latency = DEFAULT_PROP_LATENCY;
   self->max_peers = DEFAULT_PROP_MAX_PEERS;
   self->gather_timeout = DEFAULT_PROP_GATHER_TIMEOUT;
+  self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
   g_mutex_init (&self->send_lock);
   g_cond_init (&self->inputs_cond);
   gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
@@ -626,6 +716,10 @@ gst_rtcbot_webrtc_bin_finalize (GObject * object)
   g_free (self->video_encoder);
   g_free (self->stun_server);
   g_free (self->turn_server);
+  g_free (self->auth_token);
+  g_free (self->allowed_origins);
+  g_free (self->tls_certificate);
+  g_free (self->tls_key);
   g_mutex_clear (&self->send_lock);
   g_cond_clear (&self->inputs_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -685,6 +779,23 @@ gst_rtcbot_webrtc_bin_set_property (GObject * object, guint prop_id,
       self->gather_timeout = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_AUTH_TOKEN:
+      set_string (self, &self->auth_token, value);
+      break;
+    case PROP_ALLOWED_ORIGINS:
+      set_string (self, &self->allowed_origins, value);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      set_string (self, &self->tls_certificate, value);
+      break;
+    case PROP_TLS_KEY:
+      set_string (self, &self->tls_key, value);
+      break;
+    case PROP_TLS_VALIDATION:
+      GST_OBJECT_LOCK (self);
+      self->tls_validation = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -731,6 +842,21 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_GATHER_TIMEOUT:
       g_value_set_uint (value, self->gather_timeout);
+      break;
+    case PROP_AUTH_TOKEN:
+      g_value_set_string (value, self->auth_token);
+      break;
+    case PROP_ALLOWED_ORIGINS:
+      g_value_set_string (value, self->allowed_origins);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_string (value, self->tls_certificate);
+      break;
+    case PROP_TLS_KEY:
+      g_value_set_string (value, self->tls_key);
+      break;
+    case PROP_TLS_VALIDATION:
+      g_value_set_boolean (value, self->tls_validation);
       break;
     case PROP_PEERS:
       g_value_set_uint (value, g_list_length (self->peers));

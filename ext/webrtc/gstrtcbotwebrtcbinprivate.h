@@ -80,6 +80,11 @@ struct _GstRtcbotWebrtcBin
   guint latency;
   guint max_peers;
   guint gather_timeout;
+  gchar *auth_token;            /* never logged */
+  gchar *allowed_origins;
+  gchar *tls_certificate;
+  gchar *tls_key;
+  gboolean tls_validation;
   gboolean ready;
   gboolean closed;
   gboolean closed_for_good;     /* `close`, or the connect-url connection ended */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "gstrtcbotwebrtcbinprivate.h"
+#include "gstrtcbotauth.h"
 
 #define RESOURCE_PREFIX "/org/gst-rtcbot/webrtc/"
 /* at most one /connect warning per this interval; the first one always */
@@ -45,6 +46,9 @@ struct _RtcHttp
   gchar *host;
   gint port;
   gchar *web_root;
+  gchar *auth_token;            /* never logged */
+  gchar *allowed_origins;
+  GTlsCertificate *tls;         /* https:// */
 
   GMutex lock;
   GCond cond;
@@ -106,6 +110,72 @@ refuse (RtcHttp * http, SoupServerMessage * msg, guint status,
   GST_ELEMENT_WARNING (self, RESOURCE, READ,
       ("Refused a /connect request from %s with HTTP %u: %s", address,
           status, why), (NULL));
+}
+
+static gchar *remote_address (SoupServerMessage * msg);
+
+/* Soup thread: a request body above MAX_OFFER_BYTES sent without a
+ * Content-Length; what was kept stays bounded, the rest is dropped. */
+static void
+on_connect_chunk (SoupServerMessage * msg, GBytes * chunk, gpointer user_data)
+{
+  RtcHttp *http = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  gchar *address;
+
+  if (body->length <= MAX_OFFER_BYTES
+      || soup_server_message_get_status (msg) != 0)
+    return;
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  address = remote_address (msg);
+  refuse (http, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, address,
+      "the offer is larger than 1 MiB");
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+  g_free (address);
+}
+
+/* Soup thread, once the headers of a /connect request are read and before
+ * its body is: refusals that need no body (token, origin, size) happen
+ * here, so that a refused request's body is never kept. */
+static void
+on_connect_headers (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  RtcHttp *http = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const gchar *why = NULL;
+  gchar *address;
+  guint status;
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    return;
+  status = gst_rtcbot_auth_check_request (msg, query, http->auth_token,
+      http->allowed_origins, &why);
+  if (status == 0
+      && soup_message_headers_get_encoding (headers) ==
+      SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > MAX_OFFER_BYTES) {
+    status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    why = "the offer is larger than 1 MiB";
+  }
+  if (status == 0) {
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_connect_chunk), http);
+    return;
+  }
+
+  /* libsoup 3.2 still reads the body (unless the client sent
+   * Expect: 100-continue): it is dropped, and the connection closed */
+  gst_rtcbot_auth_drop_body (msg);
+  address = remote_address (msg);
+  refuse (http, msg, status, address, why);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "WWW-Authenticate", "Bearer");
+  g_free (address);
 }
 
 static gchar *
@@ -280,6 +350,13 @@ web_root_file (RtcHttp * http, const gchar * path)
 }
 
 static void
+on_get_headers (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  gst_rtcbot_auth_drop_body (msg);
+}
+
+static void
 on_get (SoupServer * server, SoupServerMessage * msg, const char *path,
     GHashTable * query, gpointer user_data)
 {
@@ -340,7 +417,13 @@ http_thread (gpointer user_data)
 
   g_main_context_push_thread_default (http->context);
   server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
+  soup_server_add_early_handler (server, "/connect", on_connect_headers,
+      http, NULL);
   soup_server_add_handler (server, "/connect", on_connect, http, NULL);
+  if (http->tls)
+    soup_server_set_tls_certificate (server, http->tls);
+  /* the page and the files take no body */
+  soup_server_add_early_handler (server, "/", on_get_headers, http, NULL);
   soup_server_add_handler (server, "/", on_get, http, NULL);
 
   inet = g_inet_address_new_from_string (http->host);
@@ -352,7 +435,8 @@ http_thread (gpointer user_data)
   }
   address = g_inet_socket_address_new (inet, http->port);
   g_object_unref (inet);
-  if (!soup_server_listen (server, address, 0, &error)) {
+  if (!soup_server_listen (server, address,
+          http->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &error)) {
     gchar *why = g_strdup (error->message);
 
     g_clear_error (&error);
@@ -380,8 +464,8 @@ http_thread (gpointer user_data)
   }
   g_slist_free (listeners);
   gst_rtcbot_webrtc_bin_notify_bound_port (self);
-  GST_INFO_OBJECT (self, "signalling server on http://%s:%d/", http->host,
-      self->bound_port);
+  GST_INFO_OBJECT (self, "signalling server on %s://%s:%d/",
+      http->tls ? "https" : "http", http->host, self->bound_port);
 
   announce (http, NULL);
   g_main_loop_run (http->loop);
@@ -408,6 +492,12 @@ http_free (RtcHttp * http)
   g_cond_clear (&http->cond);
   g_free (http->host);
   g_free (http->web_root);
+  if (http->auth_token) {
+    memset (http->auth_token, 0, strlen (http->auth_token));
+    g_free (http->auth_token);
+  }
+  g_free (http->allowed_origins);
+  g_clear_object (&http->tls);
   g_free (http);
 }
 
@@ -415,6 +505,7 @@ gboolean
 gst_rtcbot_webrtc_http_start (GstRtcbotWebrtcBin * self, GError ** error)
 {
   RtcHttp *http;
+  gchar *certificate, *key;
 
   GST_OBJECT_LOCK (self);
   if (self->listen_port < 0) {
@@ -427,12 +518,26 @@ gst_rtcbot_webrtc_http_start (GstRtcbotWebrtcBin * self, GError ** error)
       "127.0.0.1" : self->listen_host ? self->listen_host : "127.0.0.1");
   http->port = self->listen_port;
   http->web_root = g_strdup (self->web_root);
+  http->auth_token = g_strdup (self->auth_token);
+  http->allowed_origins = g_strdup (self->allowed_origins);
+  certificate = g_strdup (self->tls_certificate);
+  key = g_strdup (self->tls_key);
   GST_OBJECT_UNLOCK (self);
 
   http->context = g_main_context_new ();
   http->loop = g_main_loop_new (http->context, FALSE);
   g_mutex_init (&http->lock);
   g_cond_init (&http->cond);
+  if (certificate) {
+    http->tls = gst_rtcbot_auth_load_certificate (certificate, key, error);
+    g_free (certificate);
+    g_free (key);
+    if (http->tls == NULL) {
+      http_free (http);
+      return FALSE;
+    }
+  }
+
   http->thread = g_thread_new ("rtcbotwebrtc", http_thread, http);
 
   g_mutex_lock (&http->lock);
@@ -501,6 +606,15 @@ client_fail (GstRtcbotWebrtcBin * self, const gchar * url, GError * error,
 }
 
 static gboolean
+accept_any_certificate (SoupMessage * msg, GTlsCertificate * certificate,
+    GTlsCertificateFlags errors, gpointer user_data)
+{
+  GST_INFO_OBJECT (user_data, "accepting the server's certificate despite "
+      "errors 0x%x (tls-validation is off)", errors);
+  return TRUE;
+}
+
+static gboolean
 client_post (GstRtcbotWebrtcBin * self, const gchar * url,
     const gchar * offer, GCancellable * cancellable, GBytes ** answer,
     GError ** error)
@@ -509,6 +623,8 @@ client_post (GstRtcbotWebrtcBin * self, const gchar * url,
   SoupMessage *msg;
   GBytes *body;
   guint status;
+  gchar *token;
+  gboolean tls_validation;
 
   msg = soup_message_new (SOUP_METHOD_POST, url);
   if (msg == NULL) {
@@ -516,6 +632,18 @@ client_post (GstRtcbotWebrtcBin * self, const gchar * url,
         "connect-url is not an http:// or https:// URL");
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
+  token = g_strdup (self->auth_token);
+  tls_validation = self->tls_validation;
+  GST_OBJECT_UNLOCK (self);
+  gst_rtcbot_auth_add_bearer (msg, token);
+  if (token) {
+    memset (token, 0, strlen (token));
+    g_free (token);
+  }
+  if (!tls_validation)
+    g_signal_connect (msg, "accept-certificate",
+        G_CALLBACK (accept_any_certificate), self);
   session = soup_session_new_with_options ("timeout", CLIENT_TIMEOUT_S,
       "user-agent", "gst-rtcbot ", NULL);
   body = g_bytes_new (offer, strlen (offer));
@@ -524,6 +652,12 @@ client_post (GstRtcbotWebrtcBin * self, const gchar * url,
 
   *answer = soup_session_send_and_read (session, msg, cancellable, error);
   status = soup_message_get_status (msg);
+  if (*answer == NULL && soup_message_get_tls_peer_certificate_errors (msg)) {
+    g_clear_error (error);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "the server's TLS certificate is not trusted (tls-validation=false "
+        "accepts it, for testing only)");
+  }
   if (*answer && status != SOUP_STATUS_OK) {
     gsize size;
     const gchar *data = g_bytes_get_data (*answer, &size);

@@ -709,6 +709,27 @@ gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer)
 /* ---------------------------------------------------------------------- */
 /* negotiation                                                            */
 
+/* libnice's UPnP port mapping (gupnp-igd) is on by default: on a LAN it
+ * asks the router for nothing useful here, and every ICE agent left
+ * sockets and threads behind it after the peer was gone (≈20 fds per
+ * peer). Off before anything is gathered. */
+static void
+disable_upnp (GstElement * webrtc)
+{
+  GObject *ice = NULL, *agent = NULL;
+
+  if (!g_object_class_find_property (G_OBJECT_GET_CLASS (webrtc), "ice-agent"))
+    return;
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  if (ice && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
+          "upnp"))
+    g_object_set (agent, "upnp", FALSE, NULL);
+  g_clear_object (&agent);
+  g_clear_object (&ice);
+}
+
 RtcPeer *
 gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
     gboolean offerer, GError ** error)
@@ -731,6 +752,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   peer->address = g_strdup (address);
   peer->offerer = offerer;
   peer->webrtc = gst_object_ref_sink (webrtc);
+  disable_upnp (webrtc);
   g_mutex_init (&peer->lock);
   g_cond_init (&peer->cond);
 

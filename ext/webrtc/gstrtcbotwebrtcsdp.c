@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebrtcbinprivate.h"
+#include "gstrtcbotjson.h"
 
 /* RTCBot's session description: {"type": "offer"|"answer", "sdp": "..."}.
  * A missing "type" is taken to be @expected_type, as RTCBot's Python side
@@ -50,7 +51,13 @@ gst_rtcbot_webrtc_parse_description (const gchar * json, gsize size,
         "accepted", size, MAX_OFFER_BYTES);
     goto done;
   }
-  if (!json_parser_load_from_data (parser, json, size, &parse_error)) {
+  /* json-glib parses nested arrays and objects recursively: a body of a
+   * million '[' overflows the stack of the soup thread and kills the
+   * process (tests/fuzz/regressions/fuzz_description/). The validator is
+   * not recursive and caps the nesting, so only what it accepts reaches
+   * json-glib. */
+  if (!gst_rtcbot_json_validate (json, size, &parse_error)
+      || !json_parser_load_from_data (parser, json, size, &parse_error)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
         "the description is not JSON: %s", parse_error->message);
     g_clear_error (&parse_error);
@@ -84,11 +91,19 @@ gst_rtcbot_webrtc_parse_description (const gchar * json, gsize size,
   }
   text = json_node_get_string (member);
 
+  /* GstSDP refuses an empty text with a critical (and would not parse it
+   * anyway): say so first */
+  if (*text == '\0') {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "the \"sdp\" is empty");
+    goto done;
+  }
+  /* on failure, gst_sdp_message_new_from_text() still hands over the
+   * message it allocated: free it, or every such request leaks one */
   if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK) {
-    sdp = NULL;
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
         "the \"sdp\" is not an SDP message");
-    goto done;
+    goto bad_sdp;
   }
   /* the SDP parser accepts nearly any text: insist on what WebRTC needs */
   if (gst_sdp_message_get_version (sdp) == NULL
@@ -113,8 +128,7 @@ gst_rtcbot_webrtc_parse_description (const gchar * json, gsize size,
   goto done;
 
 bad_sdp:
-  gst_sdp_message_free (sdp);
-  sdp = NULL;
+  g_clear_pointer (&sdp, gst_sdp_message_free);
 done:
   g_object_unref (parser);
   return sdp;

@@ -95,6 +95,7 @@
 
 #include "gstrtcbotwebsocketbin.h"
 #include "gstrtcbotwebsocketbinprivate.h"
+#include "gstrtcbotauth.h"
 #include "gstrtcbotcommon.h"
 
 GST_DEBUG_CATEGORY (gst_rtcbot_websocket_bin_debug);
@@ -130,6 +131,10 @@ enum
   PROP_KEEPALIVE_INTERVAL,
   PROP_TLS_VALIDATION,
   PROP_MAX_CLIENTS,
+  PROP_AUTH_TOKEN,
+  PROP_ALLOWED_ORIGINS,
+  PROP_TLS_CERTIFICATE,
+  PROP_TLS_KEY,
   PROP_INVALID_MESSAGES,
   PROP_READY,
   PROP_CLOSED,
@@ -412,6 +417,71 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
+   * GstRtcbotWebsocketBin:auth-token:
+   *
+   * Server mode: when set, a client must present this token, as
+   * `Authorization: Bearer <token>` or as a `token` query parameter of the
+   * URL (`ws://host:port/ws?token=...`, for browsers, whose WebSocket API
+   * cannot set headers); others are refused with HTTP 401. The comparison
+   * takes the same time wherever the tokens differ. NULL: no token needed.
+   *
+   * Client mode: when set, sent as `Authorization: Bearer <token>`.
+   *
+   * The token is never logged. Use TLS (#GstRtcbotWebsocketBin:tls-certificate)
+   * or a trusted network: on plain ws:// anyone on the path can read it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_AUTH_TOKEN] = g_param_spec_string ("auth-token",
+      "Auth token", "Server: token clients must present (Bearer or ?token=); "
+      "client: token sent as Bearer (NULL = none)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:allowed-origins:
+   *
+   * Server mode: comma-separated origins (`https://robot.example:8443`,
+   * `*` for any) whose pages may connect. A websocket request that carries
+   * an `Origin` header not in the list is refused with HTTP 403; requests
+   * without `Origin` (programs rather than browsers) are not affected.
+   * NULL: any origin.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOWED_ORIGINS] = g_param_spec_string ("allowed-origins",
+      "Allowed origins", "Server: comma-separated origins whose pages may "
+      "connect (NULL = any)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:tls-certificate:
+   *
+   * Server mode: a PEM certificate file (chain allowed); with it the server
+   * speaks wss:// only. The key is read from #GstRtcbotWebsocketBin:tls-key,
+   * or from this file when that is NULL. A file that cannot be loaded is an
+   * error, naming the file, when going to PAUSED.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_CERTIFICATE] = g_param_spec_string ("tls-certificate",
+      "TLS certificate", "Server: PEM certificate file, enables wss:// "
+      "(NULL = plain ws://)", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:tls-key:
+   *
+   * Server mode: the PEM private key file of
+   * #GstRtcbotWebsocketBin:tls-certificate (NULL: in the certificate's
+   * file).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_KEY] = g_param_spec_string ("tls-key", "TLS key",
+      "Server: PEM private key file of tls-certificate", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstRtcbotWebsocketBin:invalid-messages:
    *
    * How many messages were dropped because they were not valid JSON
@@ -590,6 +660,10 @@ gst_rtcbot_websocket_bin_finalize (GObject * object)
   g_free (self->url);
   g_free (self->host);
   g_free (self->path);
+  g_free (self->auth_token);
+  g_free (self->allowed_origins);
+  g_free (self->tls_certificate);
+  g_free (self->tls_key);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -643,6 +717,22 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_CLIENTS:
       self->max_clients = g_value_get_uint (value);
+      break;
+    case PROP_AUTH_TOKEN:
+      g_free (self->auth_token);
+      self->auth_token = g_value_dup_string (value);
+      break;
+    case PROP_ALLOWED_ORIGINS:
+      g_free (self->allowed_origins);
+      self->allowed_origins = g_value_dup_string (value);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_free (self->tls_certificate);
+      self->tls_certificate = g_value_dup_string (value);
+      break;
+    case PROP_TLS_KEY:
+      g_free (self->tls_key);
+      self->tls_key = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -700,6 +790,18 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_CLIENTS:
       g_value_set_uint (value, self->max_clients);
+      break;
+    case PROP_AUTH_TOKEN:
+      g_value_set_string (value, self->auth_token);
+      break;
+    case PROP_ALLOWED_ORIGINS:
+      g_value_set_string (value, self->allowed_origins);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_string (value, self->tls_certificate);
+      break;
+    case PROP_TLS_KEY:
+      g_value_set_string (value, self->tls_key);
       break;
     case PROP_INVALID_MESSAGES:
       g_value_set_uint64 (value, self->invalid_messages);
@@ -789,6 +891,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   GError *error = NULL;
   guint bound_port;
   gboolean server;
+  gchar *tls_certificate, *tls_key;
 
   if (self->messages.src == NULL || self->messages.sink == NULL)
     goto no_elements;
@@ -808,6 +911,10 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   run->keepalive_interval = self->keepalive_interval;
   run->tls_validation = self->tls_validation;
   run->max_clients = self->max_clients;
+  run->auth_token = g_strdup (self->auth_token);
+  run->allowed_origins = g_strdup (self->allowed_origins);
+  tls_certificate = g_strdup (self->tls_certificate);
+  tls_key = g_strdup (self->tls_key);
   GST_OBJECT_UNLOCK (self);
   run->backoff = run->reconnect_min;
 
@@ -824,6 +931,15 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   g_source_set_ready_time (run->drain_source, -1);
   g_source_attach (run->drain_source, run->context);
   server = run->mode == GST_RTCBOT_WEBSOCKET_MODE_SERVER;
+
+  if (server && tls_certificate) {
+    run->tls = gst_rtcbot_auth_load_certificate (tls_certificate, tls_key,
+        &error);
+    if (run->tls == NULL)
+      goto bad_certificate;
+  }
+  g_free (tls_certificate);
+  g_free (tls_key);
 
   if (!server
       && (run->uri =
@@ -849,8 +965,8 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   bound_port = self->bound_port = run->bound_port;
   GST_OBJECT_UNLOCK (self);
   if (server) {
-    GST_INFO_OBJECT (self, "listening on ws://%s:%u%s", run->host, bound_port,
-        run->path);
+    GST_INFO_OBJECT (self, "listening on %s://%s:%u%s", run->tls ? "wss" :
+        "ws", run->host, bound_port, run->path);
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
     gst_rtcbot_websocket_bin_set_ready (self, TRUE);
   }
@@ -865,6 +981,16 @@ no_elements:
         ("The rtcbotsrc and rtcbotsink elements are missing; check the "
             "installation of the rtcbot plugin."), (NULL));
     g_free (run);
+    return FALSE;
+  }
+bad_certificate:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
+        (NULL));
+    g_clear_error (&error);
+    g_free (tls_certificate);
+    g_free (tls_key);
+    gst_rtcbot_websocket_bin_ws_run_free (run);
     return FALSE;
   }
 bad_url:

@@ -90,6 +90,9 @@ struct _WsRun
   guint keepalive_interval;     /* s */
   gboolean tls_validation;
   guint max_clients;
+  gchar *auth_token;            /* never logged */
+  gchar *allowed_origins;
+  GTlsCertificate *tls;         /* server: wss:// */
 
   /* start handshake with the state change thread */
   GMutex lock;
@@ -141,6 +144,10 @@ struct _GstRtcbotWebsocketBin
   guint keepalive_interval;
   gboolean tls_validation;
   guint max_clients;
+  gchar *auth_token;            /* never logged */
+  gchar *allowed_origins;
+  gchar *tls_certificate;
+  gchar *tls_key;
   guint64 invalid_messages;
   gint64 last_warning;
   gboolean ready;
@@ -155,6 +162,22 @@ void gst_rtcbot_websocket_bin_set_ready (GstRtcbotWebsocketBin * self,
     gboolean ready);
 gboolean gst_rtcbot_websocket_bin_mark_closed (GstRtcbotWebsocketBin * self,
     const gchar * reason);
+
+/* gstrtcbotwebsocketframe.c: what becomes of a received frame */
+typedef enum
+{
+  WS_FRAME_OVERSIZE,            /* above max-message-size: refused */
+  WS_FRAME_INVALID,             /* json and not one JSON value: dropped */
+  WS_FRAME_JSON,                /* delivered as JSON */
+  WS_FRAME_TEXT,                /* delivered as text */
+  WS_FRAME_BYTES,               /* delivered as bytes */
+} WsFrameKind;
+
+gboolean gst_rtcbot_websocket_bin_check_text (const gchar * data, gsize size,
+    GError ** error);
+WsFrameKind gst_rtcbot_websocket_bin_classify_frame (gboolean json,
+    guint64 max_message_size, gint type, const gchar * data, gsize size,
+    GError ** error);
 
 /* gstrtcbotwebsocketmessages.c: frames <-> buffers, JSON checks, warnings,
  * draining the outgoing messages */

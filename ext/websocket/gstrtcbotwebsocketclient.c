@@ -25,6 +25,7 @@
 #include <libsoup/soup.h>
 
 #include "gstrtcbotwebsocketbinprivate.h"
+#include "gstrtcbotauth.h"
 
 /* ---------------------------------------------------------------------- */
 /* connections (soup thread)                                              */
@@ -170,6 +171,7 @@ connect_client (WsRun * run)
 {
   g_clear_object (&run->msg);
   run->msg = soup_message_new_from_uri (SOUP_METHOD_GET, run->uri);
+  gst_rtcbot_auth_add_bearer (run->msg, run->auth_token);
   if (!run->tls_validation)
     g_signal_connect (run->msg, "accept-certificate",
         G_CALLBACK (accept_any_certificate), run);

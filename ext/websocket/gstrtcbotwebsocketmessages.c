@@ -37,18 +37,6 @@ static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
 /* ---------------------------------------------------------------------- */
 /* messages                                                               */
 
-static gboolean
-check_text (const gchar * data, gsize size, GError ** error)
-{
-  if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
-    g_set_error_literal (error, JSON_PARSER_ERROR,
-        JSON_PARSER_ERROR_INVALID_DATA,
-        size == 0 ? "empty message" : "not valid UTF-8");
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* Soup thread: outgoing messages, parsed by json-glib with the run's
  * parser (an immutable parser, reused). */
 static gboolean
@@ -56,7 +44,7 @@ validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
 {
   gboolean ok;
 
-  if (!check_text (data, size, error))
+  if (!gst_rtcbot_websocket_bin_check_text (data, size, error))
     return FALSE;
   if (run->parser == NULL)
     run->parser = json_parser_new_immutable ();
@@ -67,17 +55,6 @@ validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
     ok = FALSE;
   }
   return ok;
-}
-
-/* Soup thread: incoming messages, checked by the RFC 8259 validator, which
- * does not build a tree; its error names the line, the column and an
- * excerpt. */
-static gboolean
-validate_incoming_json (const gchar * data, gsize size, GError ** error)
-{
-  if (!check_text (data, size, error))
-    return FALSE;
-  return gst_rtcbot_json_validate (data, size, error);
 }
 
 /* Counts an invalid message and posts a rate-limited warning naming it. */
@@ -123,6 +100,7 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
   GstBuffer *buffer;
   GstCaps *caps;
   GstSample *sample;
+  GError *error = NULL;
   gsize size;
   const gchar *data = g_bytes_get_data (message, &size);
 
@@ -130,15 +108,12 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
       SOUP_WEBSOCKET_STATE_OPEN)
     return;
 
-  if (run->max_message_size > 0 && size > run->max_message_size) {
-    gst_rtcbot_websocket_bin_refuse_oversize (peer, size);
-    return;
-  }
-
-  if (run->json) {
-    GError *error = NULL;
-
-    if (!validate_incoming_json (data, size, &error)) {
+  switch (gst_rtcbot_websocket_bin_classify_frame (run->json,
+          run->max_message_size, type, data, size, &error)) {
+    case WS_FRAME_OVERSIZE:
+      gst_rtcbot_websocket_bin_refuse_oversize (peer, size);
+      return;
+    case WS_FRAME_INVALID:{
       gchar *direction = g_strdup_printf ("received from %s", peer->address);
 
       invalid_json (self, direction, data, size, error);
@@ -146,11 +121,15 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
       g_clear_error (&error);
       return;
     }
-    caps = gst_static_caps_get (&json_caps);
-  } else if (type == SOUP_WEBSOCKET_DATA_TEXT) {
-    caps = gst_static_caps_get (&text_caps);
-  } else {
-    caps = gst_static_caps_get (&bytes_caps);
+    case WS_FRAME_JSON:
+      caps = gst_static_caps_get (&json_caps);
+      break;
+    case WS_FRAME_TEXT:
+      caps = gst_static_caps_get (&text_caps);
+      break;
+    default:
+      caps = gst_static_caps_get (&bytes_caps);
+      break;
   }
 
   buffer = size > 0 ? gst_buffer_new_wrapped_bytes (message) :

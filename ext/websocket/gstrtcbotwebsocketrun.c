@@ -22,6 +22,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include <libsoup/soup.h>
 
 #include "gstrtcbotwebsocketbinprivate.h"
@@ -156,6 +158,12 @@ gst_rtcbot_websocket_bin_ws_run_free (WsRun * run)
     g_uri_unref (run->uri);
   g_free (run->host);
   g_free (run->path);
+  if (run->auth_token) {
+    memset (run->auth_token, 0, strlen (run->auth_token));
+    g_free (run->auth_token);
+  }
+  g_free (run->allowed_origins);
+  g_clear_object (&run->tls);
   g_clear_error (&run->start_error);
   g_mutex_clear (&run->lock);
   g_cond_clear (&run->cond);

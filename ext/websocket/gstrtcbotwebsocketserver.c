@@ -25,6 +25,7 @@
 #include <libsoup/soup.h>
 
 #include "gstrtcbotwebsocketbinprivate.h"
+#include "gstrtcbotauth.h"
 
 /* ---------------------------------------------------------------------- */
 /* connections (soup thread)                                              */
@@ -234,6 +235,42 @@ remote_address (SoupServerMessage * msg)
   return address;
 }
 
+/* Soup thread, once the headers of a request for the websocket path are
+ * read and before its body is: a handshake has no body, and a refused one
+ * needs none, so bodies are never kept. */
+static void
+on_server_headers (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  WsRun *run = user_data;
+  gchar *address;
+  const gchar *why = "a websocket request has no body";
+  guint status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+
+  if (!gst_rtcbot_auth_drop_body (msg))
+    status = gst_rtcbot_auth_check_request (msg, query, run->auth_token,
+        run->allowed_origins, &why);
+  if (status != 0) {
+    address = remote_address (msg);
+    GST_INFO_OBJECT (run->self, "refusing %s: %s", address, why);
+    gst_rtcbot_auth_refuse (msg, status, why);
+    if (gst_rtcbot_websocket_bin_connection_warning_allowed (run))
+      GST_ELEMENT_WARNING (run->self, RESOURCE, OPEN_READ,
+          ("Refused the websocket client %s on port %u with HTTP %u: %s",
+              address, run->bound_port, status, why), (NULL));
+    g_free (address);
+  }
+}
+
+/* Soup thread: any other path; its body is not kept either. */
+static void
+on_other_headers (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  gst_rtcbot_auth_drop_body (msg);
+  gst_rtcbot_auth_refuse (msg, SOUP_STATUS_NOT_FOUND, "not found");
+}
+
 /* Soup thread: the normal handler of the websocket path runs before
  * libsoup processes the handshake; a status set here refuses it. */
 static void
@@ -301,11 +338,20 @@ gst_rtcbot_websocket_bin_start_server (WsRun * run, GError ** error)
   g_object_unref (inet);
 
   run->server = soup_server_new ("server-header", "gst-rtcbot ", NULL);
+  soup_server_add_early_handler (run->server, run->path, on_server_headers,
+      run, NULL);
+  /* a path of "/" is the default handler already */
+  if (run->path[0] != '\0' && g_strcmp0 (run->path, "/") != 0)
+    soup_server_add_early_handler (run->server, NULL, on_other_headers, run,
+        NULL);
   soup_server_add_handler (run->server, run->path, on_server_request, run,
       NULL);
   soup_server_add_websocket_handler (run->server, run->path, NULL, NULL,
       on_websocket, run, NULL);
-  if (!soup_server_listen (run->server, address, 0, error)) {
+  if (run->tls)
+    soup_server_set_tls_certificate (run->server, run->tls);
+  if (!soup_server_listen (run->server, address,
+          run->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error)) {
     g_object_unref (address);
     return FALSE;
   }

@@ -365,13 +365,18 @@ post_flow_error (GstRtcbotSrcPad * pad, GstFlowReturn ret)
 }
 
 /* A subscriber that is unlinked, flushing or at EOS simply misses the
- * data; only real errors are reported, once. The queue keeps draining
- * either way so the producer is never stalled by a broken branch. */
+ * data; only real errors are reported, once. A branch that was unlinked
+ * while the push was under way (released during flow) may answer with an
+ * error from its half-stopped elements: that is a subscriber going away,
+ * not a failure. The queue keeps draining either way so the producer is
+ * never stalled by a broken branch. */
 static void
 handle_flow (GstRtcbotSrcPad * pad, GstFlowReturn ret)
 {
   if (G_LIKELY (ret >= GST_FLOW_EOS || ret == GST_FLOW_NOT_LINKED
           || ret == GST_FLOW_FLUSHING))
+    return;
+  if (!gst_pad_is_linked (GST_PAD_CAST (pad)))
     return;
   post_flow_error (pad, ret);
 }

@@ -641,17 +641,45 @@
   }
 
   /**
+   * The `token` query parameter of the page's own URL, or null: the page of
+   * a server with auth-token is opened as `http://robot:8080/?token=...`.
+   * @returns {?string}
+   */
+  function pageToken() {
+    try {
+      return new URL(global.location.href).searchParams.get("token");
+    } catch (err) {
+      return null;
+    }
+  }
+
+  /**
    * Connects `conn` to the server that served the page, the RTCBot way: POST
    * the offer as JSON to `url`, apply the JSON answer from the response.
    * @param {RTCConnection} conn
    * @param {string} [url="/connect"]
+   * @param {?string} [token] the server's auth-token; by default the
+   *   `token` query parameter of the page's URL
    * @returns {Promise<RTCConnection>} conn, once the answer is applied
    */
-  async function connect(conn, url = "/connect") {
+  async function connect(conn, url = "/connect", token = pageToken()) {
     const offer = await conn.getLocalDescription();
     /* No Content-Type: RTCBot's servers read the raw body, and a non-simple
      * content type would trigger a CORS preflight they do not answer. */
-    const response = await fetch(url, { method: "POST", body: JSON.stringify(offer) });
+    const init = { method: "POST", body: JSON.stringify(offer) };
+    let target = url;
+    if (token) {
+      const base = global.location ? global.location.href : undefined;
+      const where = base ? new URL(url, base) : null;
+      if (where && where.origin !== global.location.origin) {
+        /* An Authorization header would need a CORS preflight too. */
+        where.searchParams.set("token", token);
+        target = where.href;
+      } else {
+        init.headers = { Authorization: `Bearer ${token}` };
+      }
+    }
+    const response = await fetch(target, init);
     if (!response.ok) {
       let text = "";
       try {

@@ -26,6 +26,7 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -239,7 +240,9 @@ assert_sample (GstSample * sample, const gchar * caps_str, const guint8 * data,
   gst_caps_unref (caps);
   fail_unless (gst_buffer_map (buffer, &map, GST_MAP_READ));
   fail_unless_equals_int (map.size, size);
-  fail_unless (memcmp (map.data, data, size) == 0);
+  /* an empty message maps to NULL data: memcmp (NULL, ..., 0) is undefined
+   * (UBSan's nonnull-attribute check) */
+  fail_unless (size == 0 || memcmp (map.data, data, size) == 0);
   gst_buffer_unmap (buffer, &map);
   gst_sample_unref (sample);
 }
@@ -1050,6 +1053,273 @@ GST_START_TEST (test_max_clients)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------------- */
+/* security: auth-token, allowed-origins, TLS                             */
+
+#define TOKEN "s3cret-T0ken"
+
+/* The HTTP status of the answer to @request, sent raw to 127.0.0.1:@port. */
+static guint
+raw_http_status (guint port, const gchar * request)
+{
+  struct sockaddr_in addr = { 0 };
+  struct timeval timeout = { WAIT / GST_SECOND, 0 };
+  gchar buf[256];
+  gsize got = 0;
+  guint status = 0;
+  int fd;
+
+  fd = socket (AF_INET, SOCK_STREAM, 0);
+  fail_unless (fd >= 0);
+  fail_unless (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+          sizeof (timeout)) == 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  addr.sin_port = htons (port);
+  fail_unless (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) == 0);
+  fail_unless (send (fd, request, strlen (request), MSG_NOSIGNAL) ==
+      (ssize_t) strlen (request));
+  while (got < sizeof (buf) - 1 && !memchr (buf, '\n', got)) {
+    ssize_t n = recv (fd, buf + got, sizeof (buf) - 1 - got, 0);
+
+    if (n <= 0)
+      break;
+    got += n;
+  }
+  buf[got] = '\0';
+  close (fd);
+  fail_unless (sscanf (buf, "HTTP/1.1 %u", &status) == 1, "answer: '%s'", buf);
+  return status;
+}
+
+/* a websocket upgrade of /ws@query with @headers (each ending in \r\n) */
+static guint
+upgrade_status (Peer * server, const gchar * query, const gchar * headers)
+{
+  guint port, status;
+  gchar *request;
+
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  request = g_strdup_printf ("GET /ws%s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n%s\r\n", query, port, headers);
+  status = raw_http_status (port, request);
+  g_free (request);
+  return status;
+}
+
+static gchar *
+test_data (const gchar * name)
+{
+  const gchar *dir = g_getenv ("RTCBOT_TEST_DATA");
+
+  fail_unless (dir != NULL, "RTCBOT_TEST_DATA is not set");
+  return g_build_filename (dir, name, NULL);
+}
+
+GST_START_TEST (test_auth_token_server)
+{
+  Peer *server = server_new ("auth-token=" TOKEN);
+  gchar *text;
+
+  /* no token, a wrong one, the right one in the wrong place: 401 */
+  fail_unless_equals_int (upgrade_status (server, "", ""), 401);
+  text = wait_text (server, GST_MESSAGE_WARNING, "401", "127.0.0.1:", NULL);
+  fail_unless (strstr (text, TOKEN) == NULL, "%s", text);
+  g_free (text);
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Authorization: Bearer wrong-token!\r\n"), 401);
+  fail_unless_equals_int (upgrade_status (server, "?token=s3cret-T0ke", ""),
+      401);
+  fail_unless_equals_int (upgrade_status (server, "?token=" TOKEN "x", ""),
+      401);
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Authorization: Basic " TOKEN "\r\n"), 401);
+
+  /* as Bearer and as ?token=: 101 */
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Authorization: Bearer " TOKEN "\r\n"), 101);
+  wait_peer (server, "rtcbot-peer-connected");
+  fail_unless_equals_int (upgrade_status (server, "?token=" TOKEN, ""), 101);
+  wait_peer (server, "rtcbot-peer-connected");
+
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_auth_token_client)
+{
+  Peer *server = server_new ("auth-token=" TOKEN);
+  gchar *url = server_url (server);
+  Peer *client;
+
+  /* the client element sends its auth-token as Bearer */
+  subscribe (server);
+  client = client_new (server, "auth-token=" TOKEN, TRUE);
+  wait_ready (client);
+  wait_peer (server, "rtcbot-peer-connected");
+  put (client, "put-json", "\"authorized\"");
+  expect_string (server, CAPS_JSON, "\"authorized\"");
+  peer_free (client);
+
+  /* a wrong one is refused, with an error naming the status */
+  client = client_new (server, "auth-token=wrong", TRUE);
+  g_free (wait_text (client, GST_MESSAGE_ERROR, url, "401", NULL));
+  peer_free (client);
+  client = client_new (server, NULL, TRUE);
+  g_free (wait_text (client, GST_MESSAGE_ERROR, url, "401", NULL));
+  peer_free (client);
+
+  peer_free (server);
+  g_free (url);
+}
+
+GST_END_TEST;
+
+/* A handshake has no body: one is refused from the headers (and dropped,
+ * never kept), as is any other path. With Expect: 100-continue the refusal
+ * comes before the body is even sent. */
+GST_START_TEST (test_request_bodies)
+{
+  Peer *server = server_new ("auth-token=" TOKEN);
+  guint port;
+  gchar *request;
+
+  fail_unless_equals_int (upgrade_status (server, "?token=" TOKEN,
+          "Content-Length: 5\r\nExpect: 100-continue\r\n"), 413);
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  request = g_strdup_printf ("POST /elsewhere HTTP/1.1\r\nHost: 127.0.0.1:%u"
+      "\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n", port);
+  fail_unless_equals_int (raw_http_status (port, request), 404);
+  g_free (request);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_allowed_origins)
+{
+  Peer *server =
+      server_new ("allowed-origins=\"https://good.example, http://also.ok/\"");
+  Peer *client;
+
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Origin: https://evil.example\r\n"), 403);
+  g_free (wait_text (server, GST_MESSAGE_WARNING, "403", "127.0.0.1:", NULL));
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Origin: https://good.example.evil\r\n"), 403);
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Origin: https://good.example\r\n"), 101);
+  wait_peer (server, "rtcbot-peer-connected");
+  fail_unless_equals_int (upgrade_status (server, "",
+          "Origin: http://also.ok\r\n"), 101);
+  wait_peer (server, "rtcbot-peer-connected");
+
+  /* no Origin: not a browser, allowed */
+  client = client_new (server, NULL, TRUE);
+  wait_ready (client);
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_wss_server)
+{
+  gchar *cert = test_data ("test-cert.pem");
+  gchar *key = test_data ("test-key.pem");
+  gchar *extra = g_strdup_printf ("tls-certificate=\"%s\" tls-key=\"%s\" "
+      "auth-token=" TOKEN, cert, key);
+  Peer *server = server_new (extra);
+  Peer *client;
+  guint port;
+  gchar *d, *url;
+
+  g_object_get (server->ws, "bound-port", &port, NULL);
+  url = g_strdup_printf ("wss://127.0.0.1:%u/ws", port);
+
+  /* self-signed: refused by default */
+  d = g_strdup_printf ("rtcbotwebsocketbin name=ws url=%s auth-token=" TOKEN,
+      url);
+  client = peer_new (d);
+  g_free (d);
+  peer_play (client);
+  g_free (wait_text (client, GST_MESSAGE_ERROR, url, "not trusted", NULL));
+  peer_free (client);
+
+  /* accepted with tls-validation=false, and messages go both ways */
+  subscribe (server);
+  d = g_strdup_printf ("rtcbotwebsocketbin name=ws url=%s auth-token=" TOKEN
+      " tls-validation=false", url);
+  client = peer_new (d);
+  g_free (d);
+  peer_play (client);
+  wait_ready (client);
+  subscribe (client);
+  wait_peer (server, "rtcbot-peer-connected");
+  put (client, "put-json", "[\"over tls\"]");
+  expect_string (server, CAPS_JSON, "[\"over tls\"]");
+  put (server, "put-json", "{\"back\":1}");
+  expect_string (client, CAPS_JSON, "{\"back\":1}");
+  peer_free (client);
+
+  peer_free (server);
+  g_free (url);
+  g_free (extra);
+  g_free (cert);
+  g_free (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_tls_files)
+{
+  gchar *cert = test_data ("test-cert.pem");
+  gchar *missing = test_data ("no-such-file.pem");
+  const gchar *files[][2] = {
+    {missing, NULL},            /* no certificate */
+    {cert, missing},            /* no key */
+    {cert, NULL},               /* no key in the certificate's file */
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+    gchar *d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server "
+        "port=0 tls-certificate=\"%s\"%s%s%s", files[i][0],
+        files[i][1] ? " tls-key=\"" : "", files[i][1] ? files[i][1] : "",
+        files[i][1] ? "\"" : "");
+    Peer *server = peer_new (d);
+
+    g_free (d);
+    fail_unless_equals_int (gst_element_set_state (server->pipeline,
+            GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+    g_free (wait_text (server, GST_MESSAGE_ERROR, i == 1 ? missing :
+            files[i][0], NULL));
+    peer_free (server);
+  }
+  g_free (cert);
+  g_free (missing);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_security_property_defaults)
+{
+  GstElement *ws = gst_element_factory_make ("rtcbotwebsocketbin", NULL);
+  gchar *token, *origins, *cert, *key, *host;
+
+  g_object_get (ws, "auth-token", &token, "allowed-origins", &origins,
+      "tls-certificate", &cert, "tls-key", &key, "host", &host, NULL);
+  fail_unless (token == NULL && origins == NULL && cert == NULL && key == NULL);
+  fail_unless_equals_string (host, "127.0.0.1");
+  g_free (host);
+  gst_object_unref (ws);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbotwebsocketbin_suite (void)
 {
@@ -1077,6 +1347,13 @@ rtcbotwebsocketbin_suite (void)
   tcase_add_test (tc, test_keepalive_idle_connection);
   tcase_add_test (tc, test_wss_to_plain_server);
   tcase_add_test (tc, test_max_clients);
+  tcase_add_test (tc, test_auth_token_server);
+  tcase_add_test (tc, test_auth_token_client);
+  tcase_add_test (tc, test_request_bodies);
+  tcase_add_test (tc, test_allowed_origins);
+  tcase_add_test (tc, test_wss_server);
+  tcase_add_test (tc, test_bad_tls_files);
+  tcase_add_test (tc, test_security_property_defaults);
   return s;
 }
 
