@@ -620,6 +620,12 @@ deliver (GstRtcbotSink * self, GstSample * sample)
   GstFlowReturn ret;
   gboolean emit;
 
+  /* read before the sample can be taken: a message that arrived while
+   * emit-signals was off is never announced later */
+  GST_OBJECT_LOCK (self);
+  emit = self->emit_signals;
+  GST_OBJECT_UNLOCK (self);
+
   ret = gst_rtcbot_queue_push (self->queue, NULL,
       GST_MINI_OBJECT_CAST (sample), &drops);
   if (ret != GST_FLOW_OK)
@@ -627,9 +633,6 @@ deliver (GstRtcbotSink * self, GstSample * sample)
   if (G_UNLIKELY (drops.warn))
     warn_dropped (self, &drops);
 
-  GST_OBJECT_LOCK (self);
-  emit = self->emit_signals;
-  GST_OBJECT_UNLOCK (self);
   if (emit)
     g_signal_emit (self, signals[SIGNAL_NEW_DATA], 0, &ret);
   return ret;
