@@ -24,30 +24,33 @@
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
+
 /* The access checks shared by the servers of rtcbotwebsocketbin and
  * rtcbotwebrtcbin (auth-token, allowed-origins, tls-certificate/tls-key).
  * Compiled into each plugin that has a libsoup server. */
-    G_GNUC_INTERNAL
-    gboolean gst_rtcbot_auth_token_equal (const gchar * expected,
+
+G_GNUC_INTERNAL
+gboolean gst_rtcbot_auth_token_equal (const gchar * expected,
     const gchar * given);
 
 G_GNUC_INTERNAL
-    guint gst_rtcbot_auth_check_request (SoupServerMessage * msg,
+guint gst_rtcbot_auth_check_request (SoupServerMessage * msg,
     GHashTable * query, const gchar * token, const gchar * allowed_origins,
     const gchar ** why);
 
 G_GNUC_INTERNAL
-    void gst_rtcbot_auth_refuse (SoupServerMessage * msg, guint status,
+void gst_rtcbot_auth_refuse (SoupServerMessage * msg, guint status,
     const gchar * why);
 
-G_GNUC_INTERNAL gboolean gst_rtcbot_auth_drop_body (SoupServerMessage * msg);
+G_GNUC_INTERNAL
+gboolean gst_rtcbot_auth_drop_body (SoupServerMessage * msg);
 
 G_GNUC_INTERNAL
-    GTlsCertificate * gst_rtcbot_auth_load_certificate (const gchar *
-    certificate, const gchar * key, GError ** error);
+GTlsCertificate *gst_rtcbot_auth_load_certificate (const gchar * certificate,
+    const gchar * key, GError ** error);
 
 G_GNUC_INTERNAL
-    void gst_rtcbot_auth_add_bearer (SoupMessage * msg, const gchar * token);
+void gst_rtcbot_auth_add_bearer (SoupMessage * msg, const gchar * token);
 
 G_END_DECLS
 #endif /* __GST_RTCBOT_AUTH_H__ */
