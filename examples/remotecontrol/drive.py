@@ -110,7 +110,7 @@ class Drive:
         held = self.keys | self.buttons
         command = {}
         for axis in ("forward", "leftright"):
-            total = sum(d for a, d in set(held) if a == axis)
+            total = sum(d for a, d in held if a == axis)
             command[axis] = hundredths(total + self.stick[axis])
         changed = command != self.command
         self.command = command
