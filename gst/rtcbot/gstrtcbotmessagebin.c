@@ -100,12 +100,15 @@ gst_rtcbot_message_bin_release_pad (GstElement * bin, GstPad * pad)
   GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
   GstElement *inner = target ? gst_pad_get_parent_element (target) : NULL;
 
-  gst_pad_set_active (pad, FALSE);
-  gst_element_remove_pad (bin, pad);
+  /* the inner subscription first: its streaming thread stops before the
+   * ghost pad it pushes through is torn down, so no push can meet a
+   * half-removed ghost (and be reported as that subscriber's error) */
   if (inner) {
     gst_element_release_request_pad (inner, target);
     gst_object_unref (inner);
   }
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (bin, pad);
   gst_clear_object (&target);
 }
 
