@@ -110,7 +110,8 @@ GST_DEBUG_CATEGORY (gst_rtcbot_websocket_bin_debug);
 #define DEFAULT_PROP_RECONNECT FALSE
 #define DEFAULT_PROP_RECONNECT_MIN 500
 #define DEFAULT_PROP_RECONNECT_MAX 30000
-#define DEFAULT_PROP_KEEPALIVE_INTERVAL 0
+#define DEFAULT_PROP_KEEPALIVE_INTERVAL 30
+#define DEFAULT_PROP_REQUEST_TIMEOUT 20
 #define DEFAULT_PROP_TLS_VALIDATION TRUE
 #define DEFAULT_PROP_MAX_CLIENTS 0
 
@@ -131,6 +132,7 @@ enum
   PROP_KEEPALIVE_INTERVAL,
   PROP_TLS_VALIDATION,
   PROP_MAX_CLIENTS,
+  PROP_REQUEST_TIMEOUT,
   PROP_AUTH_TOKEN,
   PROP_ALLOWED_ORIGINS,
   PROP_TLS_CERTIFICATE,
@@ -178,6 +180,8 @@ static GstStateChangeReturn gst_rtcbot_websocket_bin_change_state (GstElement *
     element, GstStateChange transition);
 static GstPad *gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static gboolean gst_rtcbot_websocket_bin_send_event (GstElement * element,
+    GstEvent * event);
 static void gst_rtcbot_websocket_bin_release_pad (GstElement * element,
     GstPad * pad);
 static void gst_rtcbot_websocket_bin_handle_message (GstBin * bin,
@@ -377,7 +381,10 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
    *
    * Seconds between the pings sent on every connection (both modes), so
    * that idle connections stay open through NATs and proxies and a dead
-   * peer is noticed; 0 = no pings.
+   * peer is noticed; 0 = no pings. In server mode a client that answers
+   * nothing (no pong, no message) for three intervals is disconnected: a
+   * peer that vanished without closing (power cut, Wi-Fi gone) frees its
+   * `max-clients` slot within 90 s by default.
    *
    * Since: 0.1
    */
@@ -414,6 +421,23 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
   properties[PROP_MAX_CLIENTS] = g_param_spec_uint ("max-clients",
       "Max clients", "Server mode: most clients at once (0 = no limit)", 0,
       G_MAXUINT, DEFAULT_PROP_MAX_CLIENTS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstRtcbotWebsocketBin:request-timeout:
+   *
+   * Server mode: seconds a client has to send its whole HTTP request (the
+   * websocket upgrade) after connecting, and the longest a read or write
+   * of a request or response may wait. Connections that stay idle or
+   * trickle their request (slowloris) are closed, so they cannot exhaust
+   * the process's file descriptors. 0 = no limit.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint ("request-timeout",
+      "Request timeout", "Server mode: seconds a client has to send its "
+      "whole request (0 = no limit)", 0, G_MAXUINT,
+      DEFAULT_PROP_REQUEST_TIMEOUT,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
@@ -607,6 +631,8 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_request_new_pad);
   element_class->release_pad =
       GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_release_pad);
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_send_event);
   bin_class->handle_message =
       GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_handle_message);
 
@@ -636,6 +662,7 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
   self->keepalive_interval = DEFAULT_PROP_KEEPALIVE_INTERVAL;
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
   self->max_clients = DEFAULT_PROP_MAX_CLIENTS;
+  self->request_timeout = DEFAULT_PROP_REQUEST_TIMEOUT;
 
   /* a missing rtcbot plugin is reported when the bin starts */
   gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
@@ -718,6 +745,9 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
     case PROP_MAX_CLIENTS:
       self->max_clients = g_value_get_uint (value);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      self->request_timeout = g_value_get_uint (value);
+      break;
     case PROP_AUTH_TOKEN:
       g_free (self->auth_token);
       self->auth_token = g_value_dup_string (value);
@@ -790,6 +820,9 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_CLIENTS:
       g_value_set_uint (value, self->max_clients);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
       break;
     case PROP_AUTH_TOKEN:
       g_value_set_string (value, self->auth_token);
@@ -911,6 +944,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   run->keepalive_interval = self->keepalive_interval;
   run->tls_validation = self->tls_validation;
   run->max_clients = self->max_clients;
+  run->request_timeout = self->request_timeout;
   run->auth_token = g_strdup (self->auth_token);
   run->allowed_origins = g_strdup (self->allowed_origins);
   tls_certificate = g_strdup (self->tls_certificate);
@@ -1099,6 +1133,18 @@ gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
 
   return gst_rtcbot_message_bin_request_pad (&self->messages, element, templ,
       name);
+}
+
+/* An EOS sent to the bin (gst-launch-1.0 -e on Ctrl-C) ends both message
+ * sides, so that the pipeline reaches EOS. */
+static gboolean
+gst_rtcbot_websocket_bin_send_event (GstElement * element, GstEvent * event)
+{
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    return gst_rtcbot_message_bin_send_eos (&self->messages, element, event);
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 }
 
 static void

@@ -90,6 +90,7 @@ struct _WsRun
   guint keepalive_interval;     /* s */
   gboolean tls_validation;
   guint max_clients;
+  guint request_timeout;        /* s */
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
   GTlsCertificate *tls;         /* server: wss:// */
@@ -144,6 +145,7 @@ struct _GstRtcbotWebsocketBin
   guint keepalive_interval;
   gboolean tls_validation;
   guint max_clients;
+  guint request_timeout;
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
   gchar *tls_certificate;

@@ -26,6 +26,7 @@
 
 #include "gstrtcbotwebsocketbinprivate.h"
 #include "gstrtcbotauth.h"
+#include "gstrtcbotservertimeouts.h"
 
 /* ---------------------------------------------------------------------- */
 /* connections (soup thread)                                              */
@@ -348,6 +349,10 @@ gst_rtcbot_websocket_bin_start_server (WsRun * run, GError ** error)
       NULL);
   soup_server_add_websocket_handler (run->server, run->path, NULL, NULL,
       on_websocket, run, NULL);
+  /* a live client answers every ping: silence for three intervals means
+   * it is gone */
+  gst_rtcbot_server_limit_time (run->server, GST_OBJECT (run->self),
+      run->request_timeout, run->keepalive_interval * 3);
   if (run->tls)
     soup_server_set_tls_certificate (run->server, run->tls);
   if (!soup_server_listen (run->server, address,

@@ -112,6 +112,47 @@ gst_rtcbot_message_bin_release_pad (GstElement * bin, GstPad * pad)
   gst_clear_object (&target);
 }
 
+/* TRUE when some `sink_%u` ghost pad of @bin is linked: that consumer
+ * ends when its producer's EOS arrives through it. */
+static gboolean
+outgoing_is_fed (GstRtcbotMessageBin * mb, GstElement * bin)
+{
+  gboolean fed = FALSE;
+  GList *l;
+
+  GST_OBJECT_LOCK (bin);
+  for (l = bin->sinkpads; l && !fed; l = l->next) {
+    GstPad *ghost = l->data;
+    GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost));
+
+    if (target) {
+      fed = GST_PAD_PARENT (target) == mb->sink && gst_pad_is_linked (ghost);
+      gst_object_unref (target);
+    }
+  }
+  GST_OBJECT_UNLOCK (bin);
+  return fed;
+}
+
+/* An EOS sent to @bin (gst-launch-1.0 -e on Ctrl-C, or
+ * gst_element_send_event() by an application): the incoming side ends as
+ * `close` does, and so does the outgoing side when nothing upstream is
+ * linked to bring it EOS; otherwise the bin, a sink too, would never post
+ * EOS and the pipeline never end. Returns what the incoming side said. */
+gboolean
+gst_rtcbot_message_bin_send_eos (GstRtcbotMessageBin * mb, GstElement * bin,
+    GstEvent * event)
+{
+  gboolean ret = FALSE;
+
+  if (mb->src)
+    ret = gst_element_send_event (mb->src, gst_event_ref (event));
+  if (mb->sink && !outgoing_is_fed (mb, bin))
+    g_signal_emit_by_name (mb->sink, "close");
+  gst_event_unref (event);
+  return ret;
+}
+
 /* The inner elements' own ready/closed messages would be mistaken for the
  * bin's: TRUE for those, which the bin drops and replaces with its own. */
 gboolean

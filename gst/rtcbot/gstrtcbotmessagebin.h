@@ -49,6 +49,8 @@ void gst_rtcbot_message_bin_dispose (GstRtcbotMessageBin * mb,
 GstPad *gst_rtcbot_message_bin_request_pad (GstRtcbotMessageBin * mb,
     GstElement * bin, GstPadTemplate * templ, const gchar * name);
 void gst_rtcbot_message_bin_release_pad (GstElement * bin, GstPad * pad);
+gboolean gst_rtcbot_message_bin_send_eos (GstRtcbotMessageBin * mb,
+    GstElement * bin, GstEvent * event);
 gboolean gst_rtcbot_message_bin_is_inner_lifecycle (GstRtcbotMessageBin * mb,
     GstMessage * message);
 GstFlowReturn gst_rtcbot_message_bin_put (GstRtcbotMessageBin * mb,

@@ -290,8 +290,9 @@ def closed_by_server(s, wait_s):
 
 def idle_connections(port, path, n=50):
     """n connections to port that stall: a third only connected, a third
-    in the request line, a third in the headers of a websocket upgrade."""
-    socks = []
+    in the request line, a third in the headers of a websocket upgrade;
+    and two that trickle their request a byte at a time."""
+    socks = [Trickle(port, path), Trickle(port, path)]
     for i in range(n):
         kind = i % 3
         if kind == 0:
@@ -305,14 +306,63 @@ def idle_connections(port, path, n=50):
     return socks
 
 
+class Trickle:
+    """A slowloris: a request whose bytes come one at a time (sent by
+    assert_idle_connections_closed, every 0.5 s)."""
+
+    def __init__(self, port, path):
+        self.sock = half_open(port, b"")
+        self.data = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % path +
+                     "X-Slow: " + "a" * 4096).encode()
+
+    def send_one(self):
+        try:
+            self.sock.send(self.data[:1])
+            self.data = self.data[1:]
+        except OSError:
+            pass
+
+    def close(self):
+        self.sock.close()
+
+
+def read_until_closed(s, wait_s):
+    """True when the server closed s within wait_s; whatever it sent first
+    (a ping, an error page) is read and ignored."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        s.settimeout(left)
+        try:
+            if s.recv(65536) == b"":
+                return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+
+
 def assert_idle_connections_closed(test, socks, wait_s):
-    """The server must have closed every one of socks within wait_s: the
-    slowloris check (not run yet: libsoup 3.2's SoupServer has no idle or
-    header timeout, see docs/security.md)."""
-    time.sleep(wait_s)
-    still_open = [s for s in socks if not closed_by_server(s, 0.01)]
-    log("%d of %d idle/half-open connections still open after %d s",
-        len(still_open), len(socks), wait_s)
+    """The server must have closed every one of socks within wait_s: idle,
+    half-open and trickling (slowloris) connections are timed out."""
+    start = time.monotonic()
+    closed_at = {}
+    while time.monotonic() - start < wait_s and len(closed_at) < len(socks):
+        for i, s in enumerate(socks):
+            if i in closed_at:
+                continue
+            if isinstance(s, Trickle):
+                s.send_one()
+            if read_until_closed(getattr(s, "sock", s), 0.001):
+                closed_at[i] = time.monotonic() - start
+        time.sleep(0.5)
+    still_open = [i for i in range(len(socks)) if i not in closed_at]
+    log("%d of %d idle/half-open/trickling connections closed by the "
+        "server (the last after %.1f s), %d still open after %.0f s",
+        len(closed_at), len(socks), max(closed_at.values(), default=0),
+        len(still_open), wait_s)
     test.assertEqual(still_open, [])
 
 

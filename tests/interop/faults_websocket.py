@@ -27,7 +27,9 @@
   process's fds, threads and RSS before and after;
 - 100 NULL->PLAYING->NULL cycles of each element while data flows, and
   request/release of the message pads while data flows;
-- idle and half-open HTTP connections to the server bin, with max-clients.
+- idle, half-open and trickling (slowloris) HTTP connections to the server
+  bin closed after request-timeout, an upgraded client answering no ping
+  closed after three keepalive-intervals, and max-clients.
 
 Every peer listens or connects on 127.0.0.1 only; every wait is bounded and
 a watchdog ends a deadlocked test. G_DEBUG=fatal-criticals (set by
@@ -42,7 +44,8 @@ try:
     import faults_gst
     from faults_gst import (FaultTestCase, Gst, Putter, churn_pads,
                             assert_idle_connections_closed, free_port,
-                            idle_connections, run_main)
+                            half_open, idle_connections, read_until_closed,
+                            run_main)
 except (ImportError, ValueError) as e:
     print("SKIP: cannot import Gst from gi: %s" % e)
     sys.exit(77)
@@ -359,16 +362,51 @@ class Slowloris(WsFaultTestCase):
         fourth.expect("open")
         self.assert_no_error(bus)
 
-    # Not run (not named test_*): libsoup 3.2's SoupServer has no idle or
-    # header timeout, so the half-open connections above stay open for as
-    # long as the peer keeps them (measured: all 50 still open after 65 s;
-    # a new client is still served), each holding an fd of the bin's
-    # process: enough of them exhaust its fds. See docs/security.md.
-    def check_half_open_connections_time_out(self, wait_s=60):
-        pipeline, bus, ws, port = self.server_bin()
+    def test_half_open_connections_time_out(self):
+        """Idle, half-open and trickling (slowloris) connections are closed
+        after request-timeout; upgraded websockets are not."""
+        pipeline, bus, ws, port = self.server_bin("request-timeout=2")
+        ws.emit("get", 0)
+        client = self.peer("ws-client", ws_url(port))
+        client.expect("open")
+        bus.element("rtcbot-peer-connected")
         socks = self.idle_connections(port)
-        assert_idle_connections_closed(self, socks, wait_s)
+        assert_idle_connections_closed(self, socks, 10)
+        self.assertEqual(bus.count(Gst.MessageType.ELEMENT,
+                                   "rtcbot-peer-closed"), 0)
+        ws.emit("get", 0)
+        self.get(ws)
+        self.assert_no_error(bus)
 
+    def test_silent_websocket_times_out(self):
+        """An upgraded client that answers no ping for three
+        keepalive-intervals is disconnected (a peer that vanished); one
+        that answers stays."""
+        pipeline, bus, ws, port = self.server_bin("keepalive-interval=1")
+        ws.emit("get", 0)
+        client = self.peer("ws-client", ws_url(port))
+        client.expect("open")
+        first = bus.element("rtcbot-peer-connected")
+        silent = half_open(port, (
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        self.cleanups.append(silent.close)
+        second = bus.element("rtcbot-peer-connected")
+        start = time.monotonic()
+        self.assertTrue(read_until_closed(silent, 10),
+                        "a websocket answering no ping stayed open")
+        closed = bus.element("rtcbot-peer-closed", 5)
+        log("silent websocket closed by the server after %.1f s",
+            time.monotonic() - start)
+        self.assertEqual(closed.get_value("peer"), second.get_value("peer"))
+        self.assertNotEqual(closed.get_value("peer"), first.get_value("peer"))
+        ws.emit("get", 0)
+        self.get(ws)
+        self.assertEqual(bus.count(Gst.MessageType.ELEMENT,
+                                   "rtcbot-peer-closed"), 1)
+        self.assert_no_error(bus)
 
 if __name__ == "__main__":
     run_main()

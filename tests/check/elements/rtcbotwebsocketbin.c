@@ -683,20 +683,42 @@ get_ready (Peer * p)
   return ready;
 }
 
+/* gst-launch-1.0 -e: an EOS sent to the pipeline ends it, whether the
+ * bin's outgoing side is fed by a producer (the client here: its EOS comes
+ * through) or not (the server). */
+GST_START_TEST (test_eos_on_shutdown)
+{
+  Peer *server = server_new ("ws.src_0 ! fakesink async=false");
+  Peer *client = client_new (server, "rtcbotsrc name=feed feed.src_0 ! "
+      "ws.sink_0 ws.src_0 ! fakesink async=false", TRUE);
+
+  gst_message_unref (wait_for (client, GST_MESSAGE_ELEMENT, "rtcbot-ready"));
+  fail_unless (gst_element_send_event (server->pipeline, gst_event_new_eos ()));
+  gst_message_unref (wait_for (server, GST_MESSAGE_EOS, NULL));
+  fail_unless (gst_element_send_event (client->pipeline, gst_event_new_eos ()));
+  gst_message_unref (wait_for (client, GST_MESSAGE_EOS, NULL));
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_new_property_defaults)
 {
   GstElement *ws = gst_element_factory_make ("rtcbotwebsocketbin", NULL);
   gboolean reconnect, tls_validation;
-  guint min, max, keepalive, max_clients;
+  guint min, max, keepalive, max_clients, request_timeout;
 
   fail_unless (ws != NULL);
   g_object_get (ws, "reconnect", &reconnect, "reconnect-min", &min,
       "reconnect-max", &max, "keepalive-interval", &keepalive,
-      "tls-validation", &tls_validation, "max-clients", &max_clients, NULL);
+      "tls-validation", &tls_validation, "max-clients", &max_clients,
+      "request-timeout", &request_timeout, NULL);
   fail_unless (!reconnect);
   fail_unless_equals_int (min, 500);
   fail_unless_equals_int (max, 30000);
-  fail_unless_equals_int (keepalive, 0);
+  fail_unless_equals_int (keepalive, 30);
+  fail_unless_equals_int (request_timeout, 20);
   fail_unless (tls_validation);
   fail_unless_equals_int (max_clients, 0);
   gst_object_unref (ws);
@@ -1340,6 +1362,7 @@ rtcbotwebsocketbin_suite (void)
   tcase_add_test (tc, test_broadcast_two_clients);
   tcase_add_test (tc, test_connect_cycles);
   tcase_add_test (tc, test_new_property_defaults);
+  tcase_add_test (tc, test_eos_on_shutdown);
   tcase_add_test (tc, test_reconnect_server_restart);
   tcase_add_test (tc, test_reconnect_refused);
   tcase_add_test (tc, test_reconnect_close_action);
