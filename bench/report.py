@@ -6,7 +6,7 @@ chart per comparison in docs/images/ (python3-matplotlib).
                     [--images docs/images]
 
 RESULTS_DIR holds what the benchmarks wrote (fanout-*.json, websocket.json,
-datachannel.json, latency.json, encode.json); a missing file leaves its
+datachannel.json, latency.json, encode.json, isolation.json); a missing file leaves its
 section out with a note, so a partial run still gives a readable report.
 Every figure in the report comes from those files: nothing is typed in.
 """
@@ -469,6 +469,61 @@ fails it, on any machine under any load.
 """
 
 
+def isolation_section(results, images):
+    path = os.path.join(results, "isolation.json")
+    if not os.path.exists(path):
+        return ("## Process isolation\n\n(no results: `bench/isolation` did "
+                "not run)\n")
+    data = load(path)
+    rows = data["rows"]
+    sides = ["none", "process"]
+
+    def med(side, field):
+        return median([r[field] for r in rows if r["side"] == side])
+
+    def cpu(side):
+        return median([r["cpu_parent_percent"] + r["cpu_child_percent"]
+                       for r in rows if r["side"] == side])
+
+    out = ["## Process isolation: raw video out of a child process\n"]
+    out.append("rtcbotsrc `source=\"videotestsrc is-live=false pattern=%s ! "
+               "video/x-raw,format=I420,width=%d,height=%d\"` with "
+               "`isolation=none` (a private pipeline in the same process) and "
+               "`isolation=process` (the `gst-rtcbot-isolate` child; frames "
+               "cross in memfds, mapped once per pool slot, not copied on "
+               "the receiving side), one lossless subscriber into "
+               "`fakesink sync=false`. Both sides run flat out; %d s per "
+               "round after a warm-up, %d alternating rounds, medians. CPU is "
+               "user+system of this process (getrusage) plus the child's "
+               "(/proc), 100 %% = one core (%s).\n" % (
+                   data.get("pattern", "smpte"), data["width"],
+                   data["height"], data["seconds"], data["rounds"],
+                   machine_line(data)))
+    out.append("| isolation | frames/s | CPU % (both processes) | "
+               "CPU ms per frame |")
+    out.append("| --- | ---: | ---: | ---: |")
+    for side in sides:
+        out.append("| %s | %.0f | %.0f | %.2f |" % (
+            side, med(side, "fps"), cpu(side),
+            10 * cpu(side) / med(side, "fps")))
+    out.append("| **process / none** | **%.0f %%** | | |" % (
+        100 * med("process", "fps") / med("none", "fps")))
+    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append(checks_md(data))
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3.2))
+    for ax, (values, label, fmt) in zip(axes, (
+            ([med(s, "fps") for s in sides], "frames/s", "%.0f"),
+            ([cpu(s) for s in sides], "CPU % (both processes)", "%.0f"))):
+        bars = ax.bar(sides, values, color=[OURS, THEIRS])
+        bar_labels(ax, bars, fmt)
+        ax.set_ylabel(label)
+        ax.set_ylim(bottom=0)
+    fig.suptitle("%dx%d I420 out of rtcbotsrc source=, by isolation" % (
+        data["width"], data["height"]), fontsize=10)
+    out.append(save(fig, images, "bench-isolation.png"))
+    return "\n".join(out)
+
+
 def fanout_headline(results):
     """Summary lines of the fan-out runs: the range of the ratios."""
     runs = [load(p) for p in sorted(glob.glob(os.path.join(results,
@@ -504,7 +559,8 @@ def summary_md(results):
     lines = ["| comparison | result |", "| --- | --- |"]
     lines += fanout_headline(results)
     found = len(lines) > 2
-    for name in ("websocket", "datachannel", "latency", "encode"):
+    for name in ("websocket", "datachannel", "latency", "encode",
+                 "isolation"):
         for path in sorted(glob.glob(os.path.join(results, name + "*.json"))):
             data = load(path)
             for check in data.get("checks", []):
@@ -532,7 +588,7 @@ def main():
     except (OSError, StopIteration):
         pass
     sections = [fanout_section, websocket_section, datachannel_section,
-                latency_section, encode_section]
+                latency_section, encode_section, isolation_section]
     body = "\n".join(s(args.results, args.images) for s in sections)
     text = HEADER.format(when=args.when or "date unknown",
                          machine="%d cores (%s), %s" % (

@@ -481,6 +481,22 @@ gst_rtcbot_queue_start (GstRtcbotQueue * queue, GstEvent * stream_start)
   g_mutex_unlock (&queue->lock);
 }
 
+/* Whether the queue holds nothing but its EOS, which a consumer that
+ * pops got NULL for. */
+gboolean
+gst_rtcbot_queue_is_eos (GstRtcbotQueue * queue)
+{
+  GstMiniObject *head;
+  gboolean eos;
+
+  g_mutex_lock (&queue->lock);
+  head = gst_queue_array_peek_head (queue->items);
+  eos = !queue->flushing && head && GST_IS_EVENT (head)
+      && GST_EVENT_TYPE (head) == GST_EVENT_EOS;
+  g_mutex_unlock (&queue->lock);
+  return eos;
+}
+
 /* Makes pushes that wait for room give up and drop their item, without
  * flushing what is queued. */
 void

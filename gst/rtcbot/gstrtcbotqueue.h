@@ -106,6 +106,7 @@ void gst_rtcbot_queue_start (GstRtcbotQueue * queue,
 void gst_rtcbot_queue_get_sticky (GstRtcbotQueue * queue, GstEvent ** caps,
     GstEvent ** segment);
 void gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue);
+gboolean gst_rtcbot_queue_is_eos (GstRtcbotQueue * queue);
 void gst_rtcbot_queue_clear (GstRtcbotQueue * queue);
 
 void gst_rtcbot_queue_array_clear (GstQueueArray * items);

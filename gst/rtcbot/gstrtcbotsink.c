@@ -40,14 +40,29 @@
  * The element is a sink: EOS on the active pad closes it and posts EOS on
  * the bus.
  *
+ * Instead of the application, a gst-launch description can consume: set
+ * `sink` (e.g. `videoconvert ! autovideosink`) and the messages go to it
+ * through the application-side queue (so `policy` and `max-buffers` apply)
+ * with their caps, segment, timestamps and flags. With `isolation=process`
+ * the description runs in a child process (RTCBot's
+ * ProcessSubscriptionConsumer), restarted as `restart` says; the producers
+ * never wait for it. EOS is then posted once the description has consumed
+ * everything.
+ *
  * ## Bus messages
  *
  * * `rtcbot-ready` (element message): field `ready` (boolean). Posted when
  *   the element starts (PLAYING) or stops consuming.
  * * `rtcbot-closed` (element message): field `reason` (string). Posted once,
- *   on `close` or EOS of the active pad.
+ *   on `close` or EOS of the active pad (with `sink`, once the description
+ *   consumed it), or when the `sink` child process dies with
+ *   `restart=never`.
  * * A rate-limited warning when the application-side `fifo` queue drops
  *   messages because `get` is not called often enough.
+ * * The `sink` description's errors and warnings, as this element's; a
+ *   warning naming the signal or exit code when its child process dies; an
+ *   error naming the problem when the description is invalid (the READY to
+ *   PAUSED change fails).
  *
  * ## Example launch line
  * |[
@@ -55,6 +70,10 @@
  *     videotestsrc ! consumer.sink_0  audiotestsrc ! consumer.sink_1
  * ]| The first linked pad (`sink_0`) is active; setting `active-pad` to
  * `sink_1` switches to the audio producer.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! \
+ *     rtcbotsink sink="videoconvert ! autovideosink" isolation=process
+ * ]| The display runs in a child process.
  *
  * Since: 0.1
  */
@@ -68,6 +87,7 @@
 #include "gstrtcbotsink.h"
 #include "gstrtcbotcommon.h"
 #include "gstrtcbotqueue.h"
+#include "gstrtcbotisolation.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_sink_debug);
 #define GST_CAT_DEFAULT gst_rtcbot_sink_debug
@@ -86,6 +106,9 @@ enum
   PROP_DROPPED,
   PROP_READY,
   PROP_CLOSED,
+  PROP_SINK,
+  PROP_ISOLATION,
+  PROP_RESTART,
   N_PROPS
 };
 
@@ -129,6 +152,14 @@ struct _GstRtcbotSink
   gboolean emit_signals;
   guint next_pad_id;
   GstRtcbotLifecycle lifecycle;
+  gchar *sink;                  /* a description consuming the messages */
+  GstRtcbotIsolation isolation;
+  GstRtcbotRestart restart;
+  gboolean describing;          /* `sink` runs: it, not get, takes the queue */
+  guint32 eos_seqnum;           /* of the EOS the description is ending on */
+
+  /* only touched by state changes */
+  GstRtcbotRunner *runner;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -287,6 +318,58 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
       "Whether the consumer was closed", FALSE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GstRtcbotSink:sink:
+   *
+   * A gst-launch description that consumes the active subscription (and
+   * what `put` inserts) instead of the application, e.g.
+   * `videoconvert ! autovideosink` or `filesink location=out.bin`. Its one
+   * unlinked sink pad receives the messages with their caps, segment,
+   * timestamps and flags, through the application-side queue (so `policy`
+   * and `max-buffers` apply; `get` returns nothing). It is built at the
+   * READY to PAUSED change; an invalid description fails that change with
+   * an error naming the problem. EOS on the active pad reaches the
+   * description, and the element posts EOS once the description has
+   * consumed it. NULL: the application consumes with `get`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SINK] = g_param_spec_string ("sink", "Sink",
+      "gst-launch description consuming the active subscription (NULL: get)",
+      NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+      G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSink:isolation:
+   *
+   * Where `sink` runs: `none`, a private pipeline in this process;
+   * `process`, a child process (the `gst-rtcbot-isolate` helper, or the
+   * program named by the `GST_RTCBOT_HELPER` environment variable). Frames
+   * go to the child in shared memory. The child's errors and warnings are
+   * posted as this element's; while no child runs, messages are dropped.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ISOLATION] = g_param_spec_enum ("isolation", "Isolation",
+      "Where the sink description runs", GST_TYPE_RTCBOT_ISOLATION,
+      GST_RTCBOT_DEFAULT_ISOLATION, G_PARAM_READWRITE |
+      GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSink:restart:
+   *
+   * With `isolation=process`, what follows when the child process dies or
+   * fails (a warning names the signal or exit code either way): `never`
+   * closes the element (`rtcbot-closed`, EOS); `on-failure` starts a new
+   * child after a backoff (100 ms doubling up to 5 s).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RESTART] = g_param_spec_enum ("restart", "Restart",
+      "What follows when the isolated process dies", GST_TYPE_RTCBOT_RESTART,
+      GST_RTCBOT_DEFAULT_RESTART, G_PARAM_READWRITE |
+      GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 
   /**
@@ -403,6 +486,8 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
       "for the application to get", "gst-rtcbot developers");
 
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_ISOLATION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_RESTART, 0);
 }
 
 static void
@@ -412,6 +497,9 @@ gst_rtcbot_sink_init (GstRtcbotSink * self)
       GST_RTCBOT_DEFAULT_MAX_BUFFERS);
   self->auto_select = DEFAULT_PROP_AUTO_SELECT;
   self->emit_signals = DEFAULT_PROP_EMIT_SIGNALS;
+  self->isolation = GST_RTCBOT_DEFAULT_ISOLATION;
+  self->restart = GST_RTCBOT_DEFAULT_RESTART;
+  self->eos_seqnum = GST_SEQNUM_INVALID;
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
 }
 
@@ -422,6 +510,7 @@ gst_rtcbot_sink_finalize (GObject * object)
 
   gst_clear_object (&self->active_pad);
   gst_rtcbot_queue_unref (self->queue);
+  g_free (self->sink);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -551,6 +640,22 @@ gst_rtcbot_sink_set_property (GObject * object, guint prop_id,
       self->emit_signals = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_SINK:
+      GST_OBJECT_LOCK (self);
+      g_free (self->sink);
+      self->sink = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ISOLATION:
+      GST_OBJECT_LOCK (self);
+      self->isolation = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_RESTART:
+      GST_OBJECT_LOCK (self);
+      self->restart = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -593,6 +698,15 @@ gst_rtcbot_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CLOSED:
       g_value_set_boolean (value, self->lifecycle.closed);
+      break;
+    case PROP_SINK:
+      g_value_set_string (value, self->sink);
+      break;
+    case PROP_ISOLATION:
+      g_value_set_enum (value, self->isolation);
+      break;
+    case PROP_RESTART:
+      g_value_set_enum (value, self->restart);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -705,6 +819,24 @@ close_with_reason (GstRtcbotSink * self, const gchar * reason, guint32 seqnum)
   gst_element_post_message (GST_ELEMENT_CAST (self), message);
 }
 
+/* With a `sink` description the EOS goes to it first; the element closes
+ * once the description has consumed everything. Returns FALSE without
+ * one. */
+static gboolean
+end_description (GstRtcbotSink * self, GstEvent * event)
+{
+  gboolean describing;
+
+  GST_OBJECT_LOCK (self);
+  describing = self->describing;
+  if (describing)
+    self->eos_seqnum = gst_event_get_seqnum (event);
+  GST_OBJECT_UNLOCK (self);
+  if (describing)
+    gst_rtcbot_queue_push_event (self->queue, event);
+  return describing;
+}
+
 static gboolean
 gst_rtcbot_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
@@ -742,6 +874,8 @@ gst_rtcbot_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       break;
     }
     case GST_EVENT_EOS:
+      if (active && end_description (self, event))
+        break;
       if (active) {
         gchar *reason = g_strdup_printf ("end of stream on %s",
             GST_PAD_NAME (pad));
@@ -909,8 +1043,17 @@ gst_rtcbot_sink_put_json (GstRtcbotSink * self, const gchar * json)
 static GstSample *
 gst_rtcbot_sink_get (GstRtcbotSink * self, guint64 timeout)
 {
-  gboolean discont = FALSE;
-  GstMiniObject *item = gst_rtcbot_queue_pop (self->queue, timeout, &discont);
+  gboolean discont = FALSE, describing;
+  GstMiniObject *item;
+
+  /* the description takes every message */
+  GST_OBJECT_LOCK (self);
+  describing = self->describing;
+  GST_OBJECT_UNLOCK (self);
+  if (describing)
+    return NULL;
+
+  item = gst_rtcbot_queue_pop (self->queue, timeout, &discont);
 
   /* a DISCONT that came from the pad already marks the buffer */
   if (item && discont)
@@ -924,6 +1067,70 @@ gst_rtcbot_sink_close (GstRtcbotSink * self)
   close_with_reason (self, "closed by the application", GST_SEQNUM_INVALID);
 }
 
+static void
+sink_ended (GstElement * element, const gchar * reason)
+{
+  GstRtcbotSink *self = GST_RTCBOT_SINK (element);
+  guint32 seqnum;
+
+  GST_OBJECT_LOCK (self);
+  seqnum = self->eos_seqnum;
+  GST_OBJECT_UNLOCK (self);
+  close_with_reason (self, reason, seqnum);
+}
+
+/* A restarted child is ready again, a dead one is not; readiness only
+ * exists while PLAYING. */
+static void
+sink_ready (GstElement * element, gboolean ready)
+{
+  GstRtcbotSink *self = GST_RTCBOT_SINK (element);
+
+  if (ready && GST_STATE (element) != GST_STATE_PLAYING)
+    return;
+  gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
+      properties[PROP_READY], ready);
+}
+
+static gboolean
+start_sink (GstRtcbotSink * self)
+{
+  static const GstRtcbotRunnerCallbacks callbacks = {
+    NULL, sink_ended, sink_ready
+  };
+  GstRtcbotRunner *runner = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->sink)
+    runner = gst_rtcbot_runner_new (GST_ELEMENT_CAST (self),
+        GST_RTCBOT_RUNNER_SINK, self->sink, self->isolation, self->restart,
+        &callbacks, self->queue);
+  self->describing = runner != NULL;
+  self->eos_seqnum = GST_SEQNUM_INVALID;
+  GST_OBJECT_UNLOCK (self);
+
+  if (runner == NULL)
+    return TRUE;
+  if (!gst_rtcbot_runner_start (runner)) {
+    gst_rtcbot_runner_free (runner);
+    GST_OBJECT_LOCK (self);
+    self->describing = FALSE;
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  self->runner = runner;
+  return TRUE;
+}
+
+static void
+stop_sink (GstRtcbotSink * self)
+{
+  g_clear_pointer (&self->runner, gst_rtcbot_runner_free);
+  GST_OBJECT_LOCK (self);
+  self->describing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+}
+
 static GstStateChangeReturn
 gst_rtcbot_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -931,6 +1138,11 @@ gst_rtcbot_sink_change_state (GstElement * element, GstStateChange transition)
   GstStateChangeReturn ret;
 
   switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* a bad description fails here, before anything runs */
+      if (!start_sink (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
           properties[PROP_READY], FALSE);
@@ -938,17 +1150,23 @@ gst_rtcbot_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* unblock a producer waiting for room and a get waiting for data */
       gst_rtcbot_queue_set_flushing (self->queue, TRUE);
+      stop_sink (self);
       break;
     default:
       break;
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      stop_sink (self);
     return ret;
+  }
 
   switch (transition) {
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (self->runner)
+        gst_rtcbot_runner_play (self->runner);
       gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
           properties[PROP_READY], TRUE);
       break;

@@ -40,14 +40,27 @@
  * from a default subscription that exists from the first `get` (or from the
  * start with `default-autosubscribe`) until `unsubscribe`.
  *
+ * Instead of the application, a gst-launch description can produce: set
+ * `source` (e.g. `v4l2src ! videoconvert`) and every buffer it outputs is
+ * fanned out as if put with `put-sample`, caps, segment, timestamps and
+ * flags kept. With `isolation=process` the description runs in a child
+ * process (RTCBot's ProcessSubscriptionProducer): a crash there costs a
+ * warning and, with `restart=on-failure`, a new child after a short
+ * backoff, never this process; frames cross in shared memory.
+ *
  * ## Bus messages
  *
  * * `rtcbot-ready` (element message): field `ready` (boolean). Posted when
  *   the element starts (PLAYING) or stops being able to deliver messages.
  * * `rtcbot-closed` (element message): field `reason` (string). Posted once
- *   when `close` is emitted; every subscription then receives EOS.
+ *   when `close` is emitted, the `source` description ends, or its child
+ *   process dies with `restart=never`; every subscription then receives EOS.
  * * A rate-limited warning when a `fifo` subscription drops messages,
  *   naming the pad and the number dropped so far.
+ * * The `source` description's errors and warnings, as this element's; a
+ *   warning naming the signal or exit code when its child process dies
+ *   ("killed by signal 9 (Killed)"); an error naming the problem when the
+ *   description is invalid (the READY to PAUSED change fails).
  *
  * ## Example launch line
  * |[
@@ -55,6 +68,12 @@
  *     robot.src_1 ! fakesink
  * ]| Two subscriptions of one producer; an application puts messages into
  * `robot` with `g_signal_emit_by_name (robot, "put-json", "{\"x\": 1}", &ret)`.
+ * |[
+ * gst-launch-1.0 rtcbotsrc name=cam source="v4l2src ! videoconvert" \
+ *     isolation=process restart=on-failure \
+ *     cam.src_0 ! queue ! autovideosink  cam.src_1 ! queue ! fakesink
+ * ]| A camera in a child process, restarted when it dies, with two
+ * subscribers.
  *
  * Since: 0.1
  */
@@ -68,6 +87,7 @@
 #include "gstrtcbotsrc.h"
 #include "gstrtcbotcommon.h"
 #include "gstrtcbotqueue.h"
+#include "gstrtcbotisolation.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_src_debug);
 #define GST_CAT_DEFAULT gst_rtcbot_src_debug
@@ -87,6 +107,9 @@ enum
   PROP_MAX_BUFFERS,
   PROP_READY,
   PROP_CLOSED,
+  PROP_SOURCE,
+  PROP_ISOLATION,
+  PROP_RESTART,
   N_PROPS
 };
 
@@ -156,6 +179,12 @@ struct _GstRtcbotSrc
   GstRtcbotQueue *default_sub;  /* the application's, for get */
   guint next_pad_id;
   GstRtcbotLifecycle lifecycle;
+  gchar *source;                /* a description to fan out, or NULL */
+  GstRtcbotIsolation isolation;
+  GstRtcbotRestart restart;
+
+  /* only touched by state changes */
+  GstRtcbotRunner *runner;      /* runs `source` while PAUSED or PLAYING */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
@@ -629,6 +658,57 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
       "Whether the producer was closed", FALSE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GstRtcbotSrc:source:
+   *
+   * A gst-launch description whose output the element fans out to its
+   * subscribers, as if each of its buffers was put with `put-sample`
+   * (caps, segment, timestamps and flags kept), e.g.
+   * `v4l2src ! videoconvert`. Its one unlinked src pad is the output. It
+   * is built at the READY to PAUSED change; an invalid description fails
+   * that change with an error naming the problem. Its end (EOS) closes
+   * the element. NULL: only what the application puts.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SOURCE] = g_param_spec_string ("source", "Source",
+      "gst-launch description whose output is fanned out (NULL: none)",
+      NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+      G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:isolation:
+   *
+   * Where `source` runs: `none`, a private pipeline in this process;
+   * `process`, a child process (the `gst-rtcbot-isolate` helper, or the
+   * program named by the `GST_RTCBOT_HELPER` environment variable). Frames
+   * cross from the child in shared memory, without a copy on this side.
+   * The child's errors and warnings are posted as this element's, and its
+   * death is handled as `restart` says.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ISOLATION] = g_param_spec_enum ("isolation", "Isolation",
+      "Where the source description runs", GST_TYPE_RTCBOT_ISOLATION,
+      GST_RTCBOT_DEFAULT_ISOLATION, G_PARAM_READWRITE |
+      GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcbotSrc:restart:
+   *
+   * With `isolation=process`, what follows when the child process dies or
+   * fails (a warning names the signal or exit code either way): `never`
+   * closes the element (`rtcbot-closed`, EOS to every subscriber);
+   * `on-failure` starts a new child after a backoff (100 ms doubling up to
+   * 5 s), the subscribers keep their pads and policies.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_RESTART] = g_param_spec_enum ("restart", "Restart",
+      "What follows when the isolated process dies", GST_TYPE_RTCBOT_RESTART,
+      GST_RTCBOT_DEFAULT_RESTART, G_PARAM_READWRITE |
+      GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 
   /**
@@ -761,6 +841,8 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_SRC_PAD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_ISOLATION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_RTCBOT_RESTART, 0);
 }
 
 static void
@@ -771,6 +853,8 @@ gst_rtcbot_src_init (GstRtcbotSrc * self)
   self->is_live = DEFAULT_PROP_IS_LIVE;
   self->policy = GST_RTCBOT_DEFAULT_POLICY;
   self->max_buffers = GST_RTCBOT_DEFAULT_MAX_BUFFERS;
+  self->isolation = GST_RTCBOT_DEFAULT_ISOLATION;
+  self->restart = GST_RTCBOT_DEFAULT_RESTART;
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   self->group_id = gst_util_group_id_next ();
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
@@ -797,6 +881,7 @@ gst_rtcbot_src_finalize (GObject * object)
   gst_clear_caps (&self->sample_caps);
   gst_clear_event (&self->caps_event);
   gst_clear_event (&self->segment_event);
+  g_free (self->source);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -841,6 +926,16 @@ gst_rtcbot_src_set_property (GObject * object, guint prop_id,
         gst_rtcbot_queue_configure (self->default_sub, self->policy,
             self->max_buffers);
       break;
+    case PROP_SOURCE:
+      g_free (self->source);
+      self->source = g_value_dup_string (value);
+      break;
+    case PROP_ISOLATION:
+      self->isolation = g_value_get_enum (value);
+      break;
+    case PROP_RESTART:
+      self->restart = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -879,6 +974,15 @@ gst_rtcbot_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_CLOSED:
       g_value_set_boolean (value, self->lifecycle.closed);
+      break;
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_ISOLATION:
+      g_value_set_enum (value, self->isolation);
+      break;
+    case PROP_RESTART:
+      g_value_set_enum (value, self->restart);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1390,6 +1494,64 @@ set_default_sub_flushing (GstRtcbotSrc * self, gboolean flushing)
   gst_rtcbot_queue_unref (queue);
 }
 
+/* The `source` description's output goes the way of put-sample. */
+static GstFlowReturn
+source_buffer (GstElement * element, GstBuffer * buffer, GstCaps * caps,
+    const GstSegment * segment)
+{
+  return gst_rtcbot_src_send (GST_RTCBOT_SRC (element), buffer, caps, segment);
+}
+
+static void
+source_ended (GstElement * element, const gchar * reason)
+{
+  gst_rtcbot_src_end (GST_RTCBOT_SRC (element), reason);
+}
+
+/* A restarted child is ready again, a dead one is not; readiness only
+ * exists while PLAYING. */
+static void
+source_ready (GstElement * element, gboolean ready)
+{
+  GstRtcbotSrc *self = GST_RTCBOT_SRC (element);
+
+  if (ready && GST_STATE (element) != GST_STATE_PLAYING)
+    return;
+  gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
+      properties[PROP_READY], ready);
+}
+
+static gboolean
+start_source (GstRtcbotSrc * self)
+{
+  static const GstRtcbotRunnerCallbacks callbacks = {
+    source_buffer, source_ended, source_ready
+  };
+  GstRtcbotRunner *runner = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->source)
+    runner = gst_rtcbot_runner_new (GST_ELEMENT_CAST (self),
+        GST_RTCBOT_RUNNER_SOURCE, self->source, self->isolation,
+        self->restart, &callbacks, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  if (runner == NULL)
+    return TRUE;
+  if (!gst_rtcbot_runner_start (runner)) {
+    gst_rtcbot_runner_free (runner);
+    return FALSE;
+  }
+  self->runner = runner;
+  return TRUE;
+}
+
+static void
+stop_source (GstRtcbotSrc * self)
+{
+  g_clear_pointer (&self->runner, gst_rtcbot_runner_free);
+}
+
 static GstStateChangeReturn
 gst_rtcbot_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -1398,6 +1560,11 @@ gst_rtcbot_src_change_state (GstElement * element, GstStateChange transition)
   gboolean live;
 
   switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* a bad description fails here, before anything runs */
+      if (!start_source (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
           properties[PROP_READY], FALSE);
@@ -1411,8 +1578,11 @@ gst_rtcbot_src_change_state (GstElement * element, GstStateChange transition)
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      stop_source (self);
     return ret;
+  }
 
   GST_OBJECT_LOCK (self);
   live = self->is_live;
@@ -1425,10 +1595,15 @@ gst_rtcbot_src_change_state (GstElement * element, GstStateChange transition)
         ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (self->runner)
+        gst_rtcbot_runner_play (self->runner);
       gst_rtcbot_lifecycle_set_ready (element, &self->lifecycle,
           properties[PROP_READY], TRUE);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* the subscriptions are flushing: nothing the description still
+       * hands over can block its threads now */
+      stop_source (self);
       set_default_sub_flushing (self, FALSE);
       gst_rtcbot_lifecycle_reopen (element, &self->lifecycle,
           properties[PROP_CLOSED]);
