@@ -101,6 +101,7 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
     "target-bitrate=1500000 error-resilient=partitions"
 #define DEFAULT_PROP_LATENCY 50
 #define DEFAULT_PROP_MAX_PEERS 0
+#define DEFAULT_PROP_REQUEST_TIMEOUT 20
 #define DEFAULT_PROP_GATHER_TIMEOUT 5000
 #define DEFAULT_PROP_TLS_VALIDATION TRUE
 /* at most one invalid-message warning per this interval */
@@ -122,6 +123,7 @@ enum
   PROP_TURN_SERVER,
   PROP_LATENCY,
   PROP_MAX_PEERS,
+  PROP_REQUEST_TIMEOUT,
   PROP_GATHER_TIMEOUT,
   PROP_AUTH_TOKEN,
   PROP_ALLOWED_ORIGINS,
@@ -190,6 +192,8 @@ static GstStateChangeReturn gst_rtcbot_webrtc_bin_change_state (GstElement *
     element, GstStateChange transition);
 static GstPad *gst_rtcbot_webrtc_bin_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
+static gboolean gst_rtcbot_webrtc_bin_send_event (GstElement * element,
+    GstEvent * event);
 static void gst_rtcbot_webrtc_bin_release_pad (GstElement * element,
     GstPad * pad);
 static void gst_rtcbot_webrtc_bin_handle_message (GstBin * bin,
@@ -356,6 +360,22 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       "Most peers at once (0 = no limit)", 0, G_MAXUINT,
       DEFAULT_PROP_MAX_PEERS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:request-timeout:
+   *
+   * Seconds a client of the signalling server has to send its whole HTTP
+   * request (headers and body) after connecting or after its previous
+   * request, and the longest a read or write may wait. Connections that
+   * stay idle or trickle their request (slowloris) are closed, so they
+   * cannot exhaust the process's file descriptors. 0 = no limit.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint ("request-timeout",
+      "Request timeout", "Seconds an HTTP client has to send its whole "
+      "request (0 = no limit)", 0, G_MAXUINT, DEFAULT_PROP_REQUEST_TIMEOUT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
    * GstRtcbotWebrtcBin:gather-timeout:
@@ -645,6 +665,8 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_request_new_pad);
   element_class->release_pad =
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_release_pad);
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_send_event);
   bin_class->handle_message =
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_handle_message);
 
@@ -673,6 +695,7 @@ gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
   self->video_encoder = g_strdup (DEFAULT_PROP_VIDEO_ENCODER);
   self->latency = DEFAULT_PROP_LATENCY;
   self->max_peers = DEFAULT_PROP_MAX_PEERS;
+  self->request_timeout = DEFAULT_PROP_REQUEST_TIMEOUT;
   self->gather_timeout = DEFAULT_PROP_GATHER_TIMEOUT;
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
   g_mutex_init (&self->send_lock);
@@ -774,6 +797,11 @@ gst_rtcbot_webrtc_bin_set_property (GObject * object, guint prop_id,
       self->max_peers = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->request_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     case PROP_GATHER_TIMEOUT:
       GST_OBJECT_LOCK (self);
       self->gather_timeout = g_value_get_uint (value);
@@ -836,6 +864,9 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_LATENCY:
       g_value_set_uint (value, self->latency);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
       break;
     case PROP_MAX_PEERS:
       g_value_set_uint (value, self->max_peers);
@@ -1264,6 +1295,24 @@ gst_rtcbot_webrtc_bin_request_new_pad (GstElement * element,
   return input->ghost;
 }
 
+/* An EOS sent to the bin (gst-launch-1.0 -e on Ctrl-C, or
+ * gst_element_send_event() by an application) ends it as `close` does:
+ * each peer's webrtcbin is a sink that would otherwise wait for an EOS its
+ * open data channel never gives, and the pipeline would never end. */
+static gboolean
+gst_rtcbot_webrtc_bin_send_event (GstElement * element, GstEvent * event)
+{
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    gst_rtcbot_webrtc_bin_mark_closed (self, "end of stream");
+    remove_all_peers (self);
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 static void
 gst_rtcbot_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
 {
@@ -1293,32 +1342,62 @@ static void
 gst_rtcbot_webrtc_bin_handle_message (GstBin * bin, GstMessage * message)
 {
   GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
-
-  RtcPeer *peer;
+  GstObject *src = GST_MESSAGE_SRC (message);
+  RtcPeer *peer = NULL;
 
   if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
     gst_message_unref (message);
     return;
   }
-  /* a peer's transport breaking (it went away, its SCTP association
-   * failed) ends that peer only */
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
-      && (peer = gst_rtcbot_webrtc_peer_find (self,
-              GST_MESSAGE_SRC (message)))) {
-    GError *error = NULL;
-
-    gst_message_parse_error (message, &error, NULL);
-    GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("The connection with %s broke (%s); dropping that peer",
-            peer->address, error ? error->message : "unknown error"),
-        ("from %s", GST_MESSAGE_SRC_NAME (message)));
-    g_clear_error (&error);
-    gst_rtcbot_webrtc_peer_remove (peer, "its transport failed");
-    gst_rtcbot_webrtc_peer_unref (peer);
-    gst_message_unref (message);
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_STATE_CHANGED:
+    case GST_MESSAGE_STREAM_STATUS:
+    case GST_MESSAGE_LATENCY:
+      if (src && src != GST_OBJECT_CAST (self))
+        peer = gst_rtcbot_webrtc_peer_find (self, src);
+      break;
+    default:
+      break;
+  }
+  if (peer == NULL) {
+    GST_BIN_CLASS (parent_class)->handle_message (bin, message);
     return;
   }
-  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:{
+      GError *error = NULL;
+      gchar *debug = NULL;
+
+      /* a peer's transport breaking (it went away, its SCTP association
+       * failed) ends that peer only */
+      gst_message_parse_error (message, &error, &debug);
+      GST_INFO_OBJECT (self, "peer %u: error from %s: %s (%s)", peer->id,
+          GST_OBJECT_NAME (src), error ? error->message : "unknown error",
+          GST_STR_NULL (debug));
+      gst_rtcbot_webrtc_peer_fail (peer, error ? error->message :
+          "unknown error");
+      g_clear_error (&error);
+      g_free (debug);
+      break;
+    }
+    case GST_MESSAGE_LATENCY:
+      /* reposted as the bin's own: the application recalculates the
+       * latency all the same, and the message holds none of the peer */
+      GST_BIN_CLASS (parent_class)->handle_message (bin,
+          gst_message_new_latency (GST_OBJECT_CAST (self)));
+      break;
+    default:
+      /* The state changes and streaming threads of a peer's elements,
+       * some 200 messages per peer that tell the application nothing.
+       * Each message holds its source: an application that keeps them
+       * (a test's bus history) would keep every peer's webrtcbin with its
+       * ICE agent, sockets and thread alive. */
+      break;
+  }
+  gst_message_unref (message);
+  gst_rtcbot_webrtc_peer_unref (peer);
 }
 
 /* ---------------------------------------------------------------------- */

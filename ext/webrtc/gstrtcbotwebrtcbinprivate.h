@@ -79,6 +79,7 @@ struct _GstRtcbotWebrtcBin
   gchar *turn_server;
   guint latency;
   guint max_peers;
+  guint request_timeout;        /* s */
   guint gather_timeout;
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
@@ -158,6 +159,8 @@ struct _RtcPeer
   gboolean removing;            /* taken down by one thread */
   gboolean removed;
   gboolean connected_posted;
+  gboolean transport_closed;    /* the peer closed DTLS (close_notify) */
+  gchar *failure;               /* the first error of its transport */
 };
 
 RtcPeer *gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self,
@@ -172,6 +175,7 @@ gboolean gst_rtcbot_webrtc_peer_apply_answer (RtcPeer * peer,
 void gst_rtcbot_webrtc_peer_send (RtcPeer * peer, GstSample * sample);
 void gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer);
+void gst_rtcbot_webrtc_peer_fail (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer);
 RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,
     GstObject * object);

@@ -26,6 +26,7 @@
 
 #include "gstrtcbotwebrtcbinprivate.h"
 #include "gstrtcbotauth.h"
+#include "gstrtcbotservertimeouts.h"
 
 #define RESOURCE_PREFIX "/org/gst-rtcbot/webrtc/"
 /* at most one /connect warning per this interval; the first one always */
@@ -49,6 +50,7 @@ struct _RtcHttp
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
   GTlsCertificate *tls;         /* https:// */
+  guint request_timeout;        /* s */
 
   GMutex lock;
   GCond cond;
@@ -420,6 +422,8 @@ http_thread (gpointer user_data)
   soup_server_add_early_handler (server, "/connect", on_connect_headers,
       http, NULL);
   soup_server_add_handler (server, "/connect", on_connect, http, NULL);
+  gst_rtcbot_server_limit_time (server, GST_OBJECT (self),
+      http->request_timeout, 0);
   if (http->tls)
     soup_server_set_tls_certificate (server, http->tls);
   /* the page and the files take no body */
@@ -520,6 +524,7 @@ gst_rtcbot_webrtc_http_start (GstRtcbotWebrtcBin * self, GError ** error)
   http->web_root = g_strdup (self->web_root);
   http->auth_token = g_strdup (self->auth_token);
   http->allowed_origins = g_strdup (self->allowed_origins);
+  http->request_timeout = self->request_timeout;
   certificate = g_strdup (self->tls_certificate);
   key = g_strdup (self->tls_key);
   GST_OBJECT_UNLOCK (self);

@@ -28,7 +28,8 @@
 
 #include "gstrtcbotwebrtcbinprivate.h"
 
-/* how long a departing peer's channel gets to say goodbye */
+/* how long a departing peer's channel gets to say goodbye, and a peer
+ * whose SCTP association ended gets to close DTLS */
 #define CHANNEL_CLOSE_TIMEOUT_US (500 * G_TIME_SPAN_MILLISECOND)
 
 /* One media input sent to one peer: tee → queue → payloader → webrtcbin. */
@@ -55,6 +56,7 @@ gst_rtcbot_webrtc_peer_unref (RtcPeer * peer)
     return;
   gst_clear_object (&peer->webrtc);
   g_free (peer->address);
+  g_free (peer->failure);
   g_mutex_clear (&peer->lock);
   g_cond_clear (&peer->cond);
   g_free (peer);
@@ -397,6 +399,12 @@ on_dtls_state (GstWebRTCDTLSTransport * dtls, GParamSpec * pspec,
   GstWebRTCDTLSTransportState state;
 
   g_object_get (dtls, "state", &state, NULL);
+  if (state == GST_WEBRTC_DTLS_TRANSPORT_STATE_CLOSED) {
+    g_mutex_lock (&peer->lock);
+    peer->transport_closed = TRUE;
+    g_cond_broadcast (&peer->cond);
+    g_mutex_unlock (&peer->lock);
+  }
   if (state == GST_WEBRTC_DTLS_TRANSPORT_STATE_CLOSED
       || state == GST_WEBRTC_DTLS_TRANSPORT_STATE_FAILED) {
     GST_INFO_OBJECT (peer->self, "peer %u: DTLS %s", peer->id,
@@ -709,23 +717,34 @@ gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer)
 /* ---------------------------------------------------------------------- */
 /* negotiation                                                            */
 
-/* libnice's UPnP port mapping (gupnp-igd) is on by default: on a LAN it
- * asks the router for nothing useful here, and every ICE agent left
- * sockets and threads behind it after the peer was gone (≈20 fds per
- * peer). Off before anything is gathered. */
+/* Two settings of the peer's libnice agent, made before anything is
+ * gathered:
+ * - UPnP port mapping (gupnp-igd) is on by default: on a LAN it asks the
+ *   router for nothing useful here, and every ICE agent left sockets and
+ *   threads behind it after the peer was gone (about 20 fds per peer).
+ * - Keepalives are binding indications by default, which need no answer,
+ *   so a peer that vanished without a word (SIGKILL, power cut, Wi-Fi
+ *   gone) was never noticed: webrtcbin 1.22 has no consent freshness.
+ *   Binding requests must be answered, and when they are not the ICE
+ *   component fails and the peer is dropped. */
 static void
-disable_upnp (GstElement * webrtc)
+configure_ice_agent (GstElement * webrtc)
 {
   GObject *ice = NULL, *agent = NULL;
+  GObjectClass *agent_class;
 
   if (!g_object_class_find_property (G_OBJECT_GET_CLASS (webrtc), "ice-agent"))
     return;
   g_object_get (webrtc, "ice-agent", &ice, NULL);
   if (ice && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
     g_object_get (ice, "agent", &agent, NULL);
-  if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
-          "upnp"))
-    g_object_set (agent, "upnp", FALSE, NULL);
+  if (agent) {
+    agent_class = G_OBJECT_GET_CLASS (agent);
+    if (g_object_class_find_property (agent_class, "upnp"))
+      g_object_set (agent, "upnp", FALSE, NULL);
+    if (g_object_class_find_property (agent_class, "keepalive-conncheck"))
+      g_object_set (agent, "keepalive-conncheck", TRUE, NULL);
+  }
   g_clear_object (&agent);
   g_clear_object (&ice);
 }
@@ -752,7 +771,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   peer->address = g_strdup (address);
   peer->offerer = offerer;
   peer->webrtc = gst_object_ref_sink (webrtc);
-  disable_upnp (webrtc);
+  configure_ice_agent (webrtc);
   g_mutex_init (&peer->lock);
   g_cond_init (&peer->cond);
 
@@ -1047,6 +1066,27 @@ gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why)
       removal_free);
 }
 
+/* From any thread, the streaming thread that saw the error of @peer's
+ * webrtcbin included: the peer is removed, and the error reported unless
+ * the peer turns out to have closed. */
+void
+gst_rtcbot_webrtc_peer_fail (RtcPeer * peer, const gchar * why)
+{
+  gboolean first;
+
+  g_mutex_lock (&peer->lock);
+  first = peer->failure == NULL && !peer->removing && !peer->removed;
+  if (first)
+    peer->failure = g_strdup (why);
+  g_mutex_unlock (&peer->lock);
+  if (!first) {
+    /* an error of its going down, or one more of the same breakage */
+    GST_INFO_OBJECT (peer->self, "peer %u: %s", peer->id, why);
+    return;
+  }
+  gst_rtcbot_webrtc_peer_remove (peer, "its transport failed");
+}
+
 void
 gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
 {
@@ -1054,6 +1094,7 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   GList *branches, *exposed, *decoders, *watched, *l;
   GstWebRTCDataChannel *channel;
   gboolean was_open, was_connected, listed;
+  gchar *failure = NULL;
 
   g_mutex_lock (&peer->lock);
   if (peer->removed || peer->removing) {
@@ -1062,16 +1103,17 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   }
   peer->removing = TRUE;
   /* closing the channel tells the other side at once; without it the peer
-   * would learn only when its transport times out */
-  channel = peer->channel_open && !peer->channel_closed ?
-      g_object_ref (peer->channel) : NULL;
+   * would learn only when its transport times out. Over a transport that
+   * the peer closed nothing arrives: no waiting for it. */
+  channel = peer->channel_open && !peer->channel_closed
+      && !peer->transport_closed ? g_object_ref (peer->channel) : NULL;
   g_mutex_unlock (&peer->lock);
   if (channel) {
     gint64 end = g_get_monotonic_time () + CHANNEL_CLOSE_TIMEOUT_US;
 
     g_signal_emit_by_name (channel, "close");
     g_mutex_lock (&peer->lock);
-    while (!peer->channel_closed)
+    while (!peer->channel_closed && !peer->transport_closed)
       if (!g_cond_wait_until (&peer->cond, &peer->lock, end))
         break;
     g_mutex_unlock (&peer->lock);
@@ -1079,6 +1121,22 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   }
 
   g_mutex_lock (&peer->lock);
+  /* A peer that closes (aiortc's and browsers' close()) aborts its SCTP
+   * association, which webrtcbin 1.22 reports as an error, and then sends
+   * its DTLS close_notify: the connection broke only when that does not
+   * follow. */
+  if (peer->failure) {
+    gint64 end = g_get_monotonic_time () + CHANNEL_CLOSE_TIMEOUT_US;
+
+    while (!peer->transport_closed)
+      if (!g_cond_wait_until (&peer->cond, &peer->lock, end))
+        break;
+    if (!peer->transport_closed)
+      failure = g_strdup (peer->failure);
+    else
+      GST_INFO_OBJECT (self, "peer %u closed its connection (%s, then DTLS "
+          "close_notify)", peer->id, peer->failure);
+  }
   peer->removed = TRUE;
   g_cond_broadcast (&peer->cond);
   branches = peer->branches;
@@ -1097,10 +1155,15 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
     self->offering = NULL;
   GST_OBJECT_UNLOCK (self);
 
-  if (channel) {
-    g_signal_handlers_disconnect_by_data (channel, peer);
-    g_object_unref (channel);
+  if (failure) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("The connection with %s broke (%s); dropping that peer",
+            peer->address, failure), (NULL));
+    g_free (failure);
   }
+
+  if (channel)
+    g_signal_handlers_disconnect_by_data (channel, peer);
   g_mutex_lock (&peer->lock);
   watched = peer->watched;
   peer->watched = NULL;
@@ -1115,6 +1178,11 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   gst_element_set_locked_state (peer->webrtc, TRUE);
   gst_element_set_state (peer->webrtc, GST_STATE_NULL);
   gst_bin_remove (GST_BIN_CAST (self), peer->webrtc);
+  /* only now: webrtcbin 1.22 lets go of a closed channel while the
+   * channel's appsrc still runs, whose probe and messages use the channel
+   * (a crash once ours was the last reference) */
+  if (channel)
+    g_object_unref (channel);
 
   for (l = branches; l; l = l->next)
     branch_free (self, l->data);
@@ -1126,16 +1194,21 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   self->peers = g_list_remove (self->peers, peer);
   GST_OBJECT_UNLOCK (self);
 
+  /* the decoders stop first, so nothing is pushed after the EOS that ends
+   * each received stream downstream (a recording there is finalised, and
+   * a pipeline ending with the peers reaches EOS) */
+  for (l = decoders; l; l = l->next) {
+    gst_element_set_locked_state (l->data, TRUE);
+    gst_element_set_state (l->data, GST_STATE_NULL);
+  }
   for (l = exposed; l; l = l->next) {
+    gst_pad_push_event (l->data, gst_event_new_eos ());
     gst_pad_set_active (l->data, FALSE);
     gst_element_remove_pad (GST_ELEMENT_CAST (self), l->data);
   }
   g_list_free_full (exposed, gst_object_unref);
-  for (l = decoders; l; l = l->next) {
-    gst_element_set_locked_state (l->data, TRUE);
-    gst_element_set_state (l->data, GST_STATE_NULL);
+  for (l = decoders; l; l = l->next)
     gst_bin_remove (GST_BIN_CAST (self), l->data);
-  }
   g_list_free_full (decoders, gst_object_unref);
 
   if (was_open)

@@ -30,7 +30,8 @@
  *   libsoup closes the connection. Once a websocket upgrade has been
  *   read, the limit becomes the websocket idle timeout: with keepalive
  *   pings, a live peer answers every ping, so silence for several ping
- *   periods means the peer is gone.
+ *   periods means the peer is gone;
+ * - one request per plain HTTP connection (see on_request_read).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -115,10 +116,18 @@ on_request_read (SoupServer * server, SoupServerMessage * msg,
   GSocket *socket = soup_server_message_get_socket (msg);
 
   g_object_set_data (G_OBJECT (msg), DEADLINE_KEY, NULL);
-  /* set before the connection's websocket reader exists: a GSocket source
-   * takes the timeout it is created with */
-  if (socket && is_websocket_upgrade (msg))
-    g_socket_set_timeout (socket, limits->websocket_idle_timeout);
+  if (is_websocket_upgrade (msg)) {
+    /* set before the connection's websocket reader exists: a GSocket
+     * source takes the timeout it is created with */
+    if (socket)
+      g_socket_set_timeout (socket, limits->websocket_idle_timeout);
+  } else {
+    /* one request per connection: libsoup 3.2 does not notice a keep-alive
+     * client that closed between requests, and its socket would stay in
+     * CLOSE_WAIT for as long as the server runs */
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "Connection", "close");
+  }
 }
 
 /* The request never came whole: the deadline goes with the message. */

@@ -289,6 +289,34 @@ count_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* gst-launch-1.0 -e: an EOS sent to each pipeline ends it, with a peer
+ * connected and video flowing, on both sides. */
+GST_START_TEST (test_eos_on_shutdown)
+{
+  Peer *server = server_new (NULL);
+  Peer *client;
+  GstMessage *msg;
+
+  peer_play (server);
+  client = client_new (server);
+  peer_play (client);
+  wait_element (client, "rtcbot-ready");
+  wait_element (server, "rtcbot-peer-connected");
+  wait_frames (client, 2);
+
+  fail_unless (gst_element_send_event (server->pipeline, gst_event_new_eos ()));
+  msg = wait_for (server, GST_MESSAGE_EOS, NULL);
+  gst_message_unref (msg);
+  fail_unless (gst_element_send_event (client->pipeline, gst_event_new_eos ()));
+  msg = wait_for (client, GST_MESSAGE_EOS, NULL);
+  gst_message_unref (msg);
+
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
 static gboolean
 is_vp8enc (const GValue * value, GValue * unused)
 {
@@ -909,6 +937,7 @@ rtcbotwebrtcbin_suite (void)
    * the memcheck run covers signalling, HTTP and the state changes */
   if (g_getenv ("RTCBOT_UNDER_VALGRIND") == NULL) {
     tcase_add_test (tc, test_connect_url_data_and_video);
+    tcase_add_test (tc, test_eos_on_shutdown);
     tcase_add_test (tc, test_app_signalling);
     tcase_add_test (tc, test_idle_without_peers);
     tcase_add_test (tc, test_connect_url_https_token);
