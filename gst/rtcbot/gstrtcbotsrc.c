@@ -399,13 +399,33 @@ post_flow_error (GstRtcbotSrcPad * pad, GstFlowReturn ret)
  * error from its half-stopped elements: that is a subscriber going away,
  * not a failure. The queue keeps draining either way so the producer is
  * never stalled by a broken branch. */
+static gboolean
+subscriber_linked (GstPad * pad)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+  GstProxyPad *ghost = NULL;
+  gboolean linked = peer != NULL;
+
+  /* behind a ghost pad (a bin's src_%u), the subscriber is what that ghost
+   * is linked to, and it may have been unlinked while the push ran */
+  if (peer && GST_IS_PROXY_PAD (peer))
+    ghost = gst_proxy_pad_get_internal (GST_PROXY_PAD (peer));
+  if (ghost) {
+    linked = gst_pad_is_linked (GST_PAD_CAST (ghost))
+        && gst_pad_is_active (GST_PAD_CAST (ghost));
+    gst_object_unref (ghost);
+  }
+  gst_clear_object (&peer);
+  return linked;
+}
+
 static void
 handle_flow (GstRtcbotSrcPad * pad, GstFlowReturn ret)
 {
   if (G_LIKELY (ret >= GST_FLOW_EOS || ret == GST_FLOW_NOT_LINKED
           || ret == GST_FLOW_FLUSHING))
     return;
-  if (!gst_pad_is_linked (GST_PAD_CAST (pad)))
+  if (!subscriber_linked (GST_PAD_CAST (pad)))
     return;
   post_flow_error (pad, ret);
 }
