@@ -49,6 +49,9 @@
 #include "gstrtcbotchannel.h"
 
 #define CHANNEL_FD 3
+/* how long a frame waits for the parent to hand back a pool slot before
+ * it is dropped: a parent that holds every slot stalls no source for good */
+#define SLOT_WAIT_US (1 * G_USEC_PER_SEC)
 
 enum
 {
@@ -66,6 +69,7 @@ static gboolean source_mode;
 static GstCaps *sent_caps;
 static GstSegment sent_segment;
 static gboolean segment_sent;
+static guint64 dropped;
 
 static void
 send_gerror (GstRtcbotChannelType type, GstMessage * message)
@@ -134,6 +138,22 @@ new_sample (GstAppSink * appsink, gpointer user_data)
   caps = gst_sample_get_caps (sample);
   segment = gst_sample_get_segment (sample);
   if (caps && (sent_caps == NULL || !gst_caps_is_equal (caps, sent_caps))) {
+    gchar *string = gst_caps_to_string (caps);
+    gsize len = strlen (string) + 1;
+
+    g_free (string);
+    /* said as an error, so the parent does not only see us go */
+    if (len > GST_RTCBOT_CHANNEL_DATAGRAM_MAX) {
+      gchar *debug = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes of caps, "
+          "at most %u pass (pid %d)", len, GST_RTCBOT_CHANNEL_DATAGRAM_MAX,
+          (gint) getpid ());
+
+      gst_rtcbot_channel_send_error (channel, GST_RTCBOT_CHANNEL_ERROR,
+          GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+          "The stream's caps are too large to leave the isolated process.",
+          debug);
+      _exit (EXIT_ERROR);
+    }
     ok = gst_rtcbot_channel_send_caps (channel, caps);
     gst_caps_replace (&sent_caps, caps);
   }
@@ -143,9 +163,25 @@ new_sample (GstAppSink * appsink, gpointer user_data)
     gst_segment_copy_into (segment, &sent_segment);
     segment_sent = TRUE;
   }
-  if (ok)
-    ok = gst_rtcbot_channel_send_buffer (channel,
-        gst_sample_get_buffer (sample));
+  if (ok) {
+    switch (gst_rtcbot_channel_send_buffer (channel,
+            gst_sample_get_buffer (sample), SLOT_WAIT_US)) {
+      case GST_RTCBOT_CHANNEL_SENT:
+        break;
+      case GST_RTCBOT_CHANNEL_DROPPED:
+        /* the parent holds every slot: newer frames win */
+        if (dropped++ == 0)
+          gst_rtcbot_channel_send_error (channel,
+              GST_RTCBOT_CHANNEL_WARNING, GST_STREAM_ERROR,
+              GST_STREAM_ERROR_FAILED, "Frames of the isolated process are "
+              "dropped: the subscribers hold on to every shared frame.",
+              "no pool slot was released within 1 s");
+        break;
+      case GST_RTCBOT_CHANNEL_CLOSED:
+        ok = FALSE;
+        break;
+    }
+  }
   gst_sample_unref (sample);
   /* the parent is gone */
   if (!ok)
@@ -229,8 +265,12 @@ main (int argc, char **argv)
         "The description could not be started.", argv[3]);
     return EXIT_ERROR;
   }
-  gst_rtcbot_channel_send_simple (channel, GST_RTCBOT_CHANNEL_HELLO, 0);
+  gst_rtcbot_channel_send_simple (channel, GST_RTCBOT_CHANNEL_HELLO,
+      GST_RTCBOT_CHANNEL_VERSION);
 
+  /* In sink mode this thread blocks while the appsrc is full; that is
+   * safe because the parent sends PLAY before any data and nothing but
+   * data and EOS (in order) after it. */
   gst_segment_init (&segment, GST_FORMAT_TIME);
   while (gst_rtcbot_channel_receive (channel, &message, &error)) {
     switch (message.type) {

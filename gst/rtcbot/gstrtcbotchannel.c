@@ -27,38 +27,33 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gstrtcbotchannel.h"
 
-/* Buffers up to this size travel inside the datagram. */
-#define INLINE_MAX (16 * 1024)
-/* Caps strings and error texts must fit in one datagram too. */
-#define DATAGRAM_MAX (64 * 1024)
-/* memfds the sender keeps for reuse; beyond that a frame gets a memfd of
- * its own, mapped and unmapped once by each side. */
-#define POOL_SLOTS 16
+#define INLINE_MAX GST_RTCBOT_CHANNEL_INLINE_MAX
+#define DATAGRAM_MAX GST_RTCBOT_CHANNEL_DATAGRAM_MAX
+/* memfds the sender keeps for reuse; a frame never travels outside them,
+ * so what is in flight stays bounded */
+#define POOL_SLOTS GST_RTCBOT_CHANNEL_POOL_SLOTS
+#define SLOT_INLINE GST_RTCBOT_CHANNEL_SLOT_INLINE
 
-#define SLOT_INLINE (-1)
-#define SLOT_ONE_SHOT (-2)
+/* With this many slots held by the receiver's downstream (a sink keeping
+ * its last buffer list, an application keeping frames), further frames
+ * are copied out and their slots handed back at once: the sender always
+ * has slots to go on with. */
+#define LEASES_MAX (POOL_SLOTS - 4)
 
-/* The header of every datagram; both ends are the same build. */
-typedef struct
-{
-  guint32 type;
-  gint32 slot;
-  guint32 flags;
-  guint32 size;                 /* payload or buffer bytes */
-  guint64 pts;
-  guint64 dts;
-  guint64 duration;
-  guint64 offset;
-  guint64 offset_end;
-  guint64 value;                /* PLAY base time, error code, fd capacity */
-} WireHeader;
+/* the receiver refuses a pool memfd whose size could still change under
+ * its mapping (a shrunk file would SIGBUS it) */
+#define FRAME_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+typedef GstRtcbotChannelHeader WireHeader;
 
 typedef struct
 {
@@ -80,8 +75,15 @@ struct _GstRtcbotChannel
 {
   gint fd;
 
-  GMutex lock;                  /* protects send_slots */
+  GMutex lock;                  /* protects send_slots and closed */
+  GCond slot_cond;              /* a slot came back or the channel shut */
   SendSlot send_slots[POOL_SLOTS];
+  gboolean closed;
+
+  gint broken;                  /* atomic: the peer stopped reading */
+  /* atomic: the receiver's memories of a slot are alive */
+  gint recv_leased[POOL_SLOTS];
+  gint leases_alive;            /* atomic */
 
   /* only touched by the one thread that receives */
   RecvMap *recv_maps[POOL_SLOTS];
@@ -118,6 +120,7 @@ gst_rtcbot_channel_new (gint fd)
 
   channel->fd = fd;
   g_mutex_init (&channel->lock);
+  g_cond_init (&channel->slot_cond);
   for (i = 0; i < POOL_SLOTS; i++)
     channel->send_slots[i].fd = -1;
   channel->recv_buf = g_malloc (sizeof (WireHeader) + DATAGRAM_MAX);
@@ -148,6 +151,7 @@ gst_rtcbot_channel_free (gpointer data)
   }
   close (channel->fd);
   g_free (channel->recv_buf);
+  g_cond_clear (&channel->slot_cond);
   g_mutex_clear (&channel->lock);
 }
 
@@ -164,11 +168,23 @@ void
 gst_rtcbot_channel_shutdown (GstRtcbotChannel * channel)
 {
   shutdown (channel->fd, SHUT_RDWR);
+  g_mutex_lock (&channel->lock);
+  channel->closed = TRUE;
+  g_cond_broadcast (&channel->slot_cond);
+  g_mutex_unlock (&channel->lock);
+}
+
+/* Whether the channel was shut because the peer let its socket fill up
+ * instead of reading it. */
+gboolean
+gst_rtcbot_channel_is_broken (GstRtcbotChannel * channel)
+{
+  return g_atomic_int_get (&channel->broken);
 }
 
 static gboolean
 send_datagram (GstRtcbotChannel * channel, const WireHeader * header,
-    gconstpointer payload, gsize payload_size, gint fd)
+    gconstpointer payload, gsize payload_size, gint fd, gint flags)
 {
   struct iovec iov[2];
   struct msghdr mh = { 0, };
@@ -200,7 +216,7 @@ send_datagram (GstRtcbotChannel * channel, const WireHeader * header,
   }
   /* a peer that went away must not kill us with SIGPIPE */
   do {
-    sent = sendmsg (channel->fd, &mh, MSG_NOSIGNAL);
+    sent = sendmsg (channel->fd, &mh, MSG_NOSIGNAL | flags);
   } while (sent < 0 && errno == EINTR);
   return sent == (ssize_t) (sizeof (*header) + payload_size);
 }
@@ -213,7 +229,26 @@ gst_rtcbot_channel_send_simple (GstRtcbotChannel * channel,
 
   header.type = type;
   header.value = value;
-  return send_datagram (channel, &header, NULL, 0, -1);
+  return send_datagram (channel, &header, NULL, 0, -1, 0);
+}
+
+/* Never blocks: a peer that lets even a control message wait has stopped
+ * reading; the channel is shut and the peer is to be treated as failed. */
+gboolean
+gst_rtcbot_channel_send_control (GstRtcbotChannel * channel,
+    GstRtcbotChannelType type, guint64 value)
+{
+  WireHeader header = { 0, };
+
+  header.type = type;
+  header.value = value;
+  if (send_datagram (channel, &header, NULL, 0, -1, MSG_DONTWAIT))
+    return TRUE;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    g_atomic_int_set (&channel->broken, TRUE);
+    gst_rtcbot_channel_shutdown (channel);
+  }
+  return FALSE;
 }
 
 gboolean
@@ -227,7 +262,7 @@ gst_rtcbot_channel_send_caps (GstRtcbotChannel * channel, GstCaps * caps)
   header.type = GST_RTCBOT_CHANNEL_CAPS;
   header.size = len;
   if (len <= DATAGRAM_MAX)
-    ret = send_datagram (channel, &header, string, len, -1);
+    ret = send_datagram (channel, &header, string, len, -1, 0);
   g_free (string);
   return ret;
 }
@@ -240,7 +275,7 @@ gst_rtcbot_channel_send_segment (GstRtcbotChannel * channel,
 
   header.type = GST_RTCBOT_CHANNEL_SEGMENT;
   header.size = sizeof (GstSegment);
-  return send_datagram (channel, &header, segment, sizeof (GstSegment), -1);
+  return send_datagram (channel, &header, segment, sizeof (GstSegment), -1, 0);
 }
 
 gboolean
@@ -266,7 +301,7 @@ gst_rtcbot_channel_send_error (GstRtcbotChannel * channel,
   header.type = type;
   header.size = payload->len;
   header.value = (guint64) (gint64) code;
-  ret = send_datagram (channel, &header, payload->str, payload->len, -1);
+  ret = send_datagram (channel, &header, payload->str, payload->len, -1, 0);
   g_string_free (payload, TRUE);
   return ret;
 }
@@ -274,12 +309,16 @@ gst_rtcbot_channel_send_error (GstRtcbotChannel * channel,
 static gint
 new_memfd (gsize size, guint8 ** data)
 {
-  gint fd = memfd_create ("gst-rtcbot-frame", MFD_CLOEXEC);
+  gint fd = memfd_create ("gst-rtcbot-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   gpointer mem;
 
   if (fd < 0)
     return -1;
   if (ftruncate (fd, size) < 0)
+    goto failed;
+  /* slots are rewritten, so no write seal: a fixed size is what keeps a
+   * mapping safe */
+  if (fcntl (fd, F_ADD_SEALS, FRAME_SEALS) < 0)
     goto failed;
   mem = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (mem == MAP_FAILED)
@@ -292,26 +331,41 @@ failed:
   return -1;
 }
 
-/* A free slot of the pool for @size bytes, grown if needed; -1 when every
- * slot is with the receiver (or memfds cannot be had). */
+/* A free slot of the pool for @size bytes, grown if needed, waiting up to
+ * @wait_us (forever when negative) for the receiver to release one. -1
+ * when none came free, -2 when the channel is shut or memfds cannot be
+ * had. */
 static gint
-take_slot (GstRtcbotChannel * channel, gsize size)
+take_slot (GstRtcbotChannel * channel, gsize size, gint64 wait_us)
 {
+  gint64 deadline = g_get_monotonic_time () + MAX (wait_us, 0);
   gint i, candidate = -1;
   SendSlot *slot;
 
   g_mutex_lock (&channel->lock);
-  for (i = 0; i < POOL_SLOTS; i++) {
-    slot = &channel->send_slots[i];
-    if (slot->busy)
-      continue;
-    if (slot->fd >= 0 && slot->capacity >= size) {
-      candidate = i;
-      break;
+  while (!channel->closed) {
+    for (i = 0; i < POOL_SLOTS; i++) {
+      slot = &channel->send_slots[i];
+      if (slot->busy)
+        continue;
+      if (slot->fd >= 0 && slot->capacity >= size) {
+        candidate = i;
+        break;
+      }
+      /* prefer an unused slot to shrinking the reach of a big one */
+      if (candidate < 0 || channel->send_slots[candidate].fd >= 0)
+        candidate = i;
     }
-    /* prefer an unused slot to shrinking the reach of a big one */
-    if (candidate < 0 || channel->send_slots[candidate].fd >= 0)
-      candidate = i;
+    if (candidate >= 0 || wait_us == 0)
+      break;
+    if (wait_us < 0)
+      g_cond_wait (&channel->slot_cond, &channel->lock);
+    else if (!g_cond_wait_until (&channel->slot_cond, &channel->lock, deadline))
+      break;
+  }
+  if (channel->closed) {
+    g_mutex_unlock (&channel->lock);
+    return -2;
   }
   if (candidate >= 0)
     channel->send_slots[candidate].busy = TRUE;
@@ -336,7 +390,7 @@ take_slot (GstRtcbotChannel * channel, gsize size)
       g_mutex_lock (&channel->lock);
       slot->busy = FALSE;
       g_mutex_unlock (&channel->lock);
-      return -1;
+      return -2;
     }
     slot->capacity = capacity;
   }
@@ -350,15 +404,21 @@ release_slot (GstRtcbotChannel * channel, gint index)
     return;
   g_mutex_lock (&channel->lock);
   channel->send_slots[index].busy = FALSE;
+  g_cond_broadcast (&channel->slot_cond);
   g_mutex_unlock (&channel->lock);
 }
 
-gboolean
-gst_rtcbot_channel_send_buffer (GstRtcbotChannel * channel, GstBuffer * buffer)
+/* Sends @buffer, inline or in a pool slot; when every slot is with the
+ * receiver, waits up to @slot_wait_us (forever when negative) for one to
+ * come back and otherwise drops the buffer. */
+GstRtcbotChannelSendResult
+gst_rtcbot_channel_send_buffer (GstRtcbotChannel * channel,
+    GstBuffer * buffer, gint64 slot_wait_us)
 {
   WireHeader header = { 0, };
   gsize size = gst_buffer_get_size (buffer);
   gboolean ret, announce;
+  SendSlot *slot;
   gint index;
 
   header.type = GST_RTCBOT_CHANNEL_BUFFER;
@@ -374,45 +434,35 @@ gst_rtcbot_channel_send_buffer (GstRtcbotChannel * channel, GstBuffer * buffer)
     GstMapInfo map;
 
     if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-      return FALSE;
+      return GST_RTCBOT_CHANNEL_CLOSED;
     header.slot = SLOT_INLINE;
-    ret = send_datagram (channel, &header, map.data, map.size, -1);
+    ret = send_datagram (channel, &header, map.data, map.size, -1, 0);
     gst_buffer_unmap (buffer, &map);
-    return ret;
+    return ret ? GST_RTCBOT_CHANNEL_SENT : GST_RTCBOT_CHANNEL_CLOSED;
   }
+  if (size > G_MAXUINT32)
+    return GST_RTCBOT_CHANNEL_DROPPED;
 
-  index = take_slot (channel, size);
-  if (index >= 0) {
-    SendSlot *slot = &channel->send_slots[index];
+  index = take_slot (channel, size, slot_wait_us);
+  if (index == -1)
+    return GST_RTCBOT_CHANNEL_DROPPED;
+  if (index < 0)
+    return GST_RTCBOT_CHANNEL_CLOSED;
 
-    gst_buffer_extract (buffer, 0, slot->data, size);
-    header.slot = index;
-    header.value = slot->capacity;
-    announce = !slot->announced;
-    /* set before sending: once received, the slot may come back and be
-     * taken by another thread at once */
-    slot->announced = TRUE;
-    ret = send_datagram (channel, &header, NULL, 0, announce ? slot->fd : -1);
-    if (!ret) {
-      slot->announced = !announce;
-      release_slot (channel, index);
-    }
-    return ret;
-  } else {
-    guint8 *data;
-    gsize capacity = (size + 4095) & ~(gsize) 4095;
-    gint fd = new_memfd (capacity, &data);
-
-    if (fd < 0)
-      return FALSE;
-    gst_buffer_extract (buffer, 0, data, size);
-    munmap (data, capacity);
-    header.slot = SLOT_ONE_SHOT;
-    header.value = capacity;
-    ret = send_datagram (channel, &header, NULL, 0, fd);
-    close (fd);
-    return ret;
+  slot = &channel->send_slots[index];
+  gst_buffer_extract (buffer, 0, slot->data, size);
+  header.slot = index;
+  header.value = slot->capacity;
+  announce = !slot->announced;
+  /* set before sending: once received, the slot may come back and be
+   * taken by another thread at once */
+  slot->announced = TRUE;
+  ret = send_datagram (channel, &header, NULL, 0, announce ? slot->fd : -1, 0);
+  if (!ret) {
+    slot->announced = !announce;
+    release_slot (channel, index);
   }
+  return ret ? GST_RTCBOT_CHANNEL_SENT : GST_RTCBOT_CHANNEL_CLOSED;
 }
 
 static void
@@ -420,20 +470,35 @@ lease_free (gpointer data)
 {
   Lease *lease = data;
 
-  if (lease->slot >= 0)
-    gst_rtcbot_channel_send_simple (lease->channel,
-        GST_RTCBOT_CHANNEL_RELEASE, lease->slot);
+  /* cleared first: the sender may reuse the slot as soon as it reads the
+   * RELEASE. Never blocking: this runs on whatever thread let go of the
+   * memory, and a peer that does not read is cut off instead. */
+  g_atomic_int_set (&lease->channel->recv_leased[lease->slot], FALSE);
+  g_atomic_int_dec_and_test (&lease->channel->leases_alive);
+  gst_rtcbot_channel_send_control (lease->channel,
+      GST_RTCBOT_CHANNEL_RELEASE, lease->slot);
   recv_map_unref (lease->map);
   gst_rtcbot_channel_unref (lease->channel);
   g_free (lease);
 }
 
+/* Maps a pool memfd only if it holds @size bytes and can never shrink
+ * below them, so no access of the mapping can fault. */
 static RecvMap *
 map_fd (gint fd, gsize size)
 {
-  gpointer mem = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  struct stat st;
+  gpointer mem;
+  gint seals;
   RecvMap *map;
 
+  if (size == 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)
+      || st.st_size < 0 || (guint64) st.st_size < size)
+    return NULL;
+  seals = fcntl (fd, F_GET_SEALS);
+  if (seals < 0 || !(seals & F_SEAL_SHRINK))
+    return NULL;
+  mem = mmap (NULL, size, PROT_READ, MAP_SHARED, fd, 0);
   if (mem == MAP_FAILED)
     return NULL;
   map = g_atomic_rc_box_new0 (RecvMap);
@@ -456,26 +521,38 @@ receive_buffer (GstRtcbotChannel * channel, const WireHeader * header,
     buffer = header->size ? gst_buffer_new_memdup (payload, header->size) :
         gst_buffer_new ();
   } else {
-    if (header->slot >= POOL_SLOTS || header->slot < SLOT_ONE_SHOT)
+    if (header->slot >= POOL_SLOTS || header->slot < 0 || payload_size != 0)
       goto invalid;
+    /* the sender may not reuse a slot we still read from */
+    if (g_atomic_int_get (&channel->recv_leased[header->slot]))
+      goto slot_busy;
     if (fd >= 0) {
+      if (header->value > G_MAXSIZE || header->size > header->value)
+        goto invalid;
       map = map_fd (fd, header->value);
       if (map == NULL)
         goto map_failed;
-      if (header->slot >= 0) {
-        if (channel->recv_maps[header->slot])
-          recv_map_unref (channel->recv_maps[header->slot]);
-        channel->recv_maps[header->slot] = g_atomic_rc_box_acquire (map);
-      }
-    } else if (header->slot >= 0 && channel->recv_maps[header->slot]) {
+      if (channel->recv_maps[header->slot])
+        recv_map_unref (channel->recv_maps[header->slot]);
+      channel->recv_maps[header->slot] = g_atomic_rc_box_acquire (map);
+    } else if (channel->recv_maps[header->slot]) {
       map = g_atomic_rc_box_acquire (channel->recv_maps[header->slot]);
     } else {
       goto invalid;
     }
-    if (header->size > map->size) {
+    if (header->size == 0 || header->size > map->size) {
       recv_map_unref (map);
       goto invalid;
     }
+    if (g_atomic_int_get (&channel->leases_alive) >= LEASES_MAX) {
+      buffer = gst_buffer_new_memdup (map->data, header->size);
+      recv_map_unref (map);
+      gst_rtcbot_channel_send_control (channel, GST_RTCBOT_CHANNEL_RELEASE,
+          header->slot);
+      goto done;
+    }
+    g_atomic_int_inc (&channel->leases_alive);
+    g_atomic_int_set (&channel->recv_leased[header->slot], TRUE);
     lease = g_new0 (Lease, 1);
     lease->channel = gst_rtcbot_channel_ref (channel);
     lease->map = map;
@@ -486,6 +563,7 @@ receive_buffer (GstRtcbotChannel * channel, const WireHeader * header,
             map->size, 0, header->size, lease, lease_free));
   }
 
+done:
   /* buffer flags only: the mini object flags are the new buffer's own */
   GST_BUFFER_FLAG_SET (buffer, header->flags
       & ~((guint) GST_MINI_OBJECT_FLAG_LAST - 1)
@@ -499,13 +577,17 @@ receive_buffer (GstRtcbotChannel * channel, const WireHeader * header,
 
 invalid:
   g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-      "malformed buffer message (slot %d, %u bytes)", header->slot,
+      "a malformed buffer message (slot %d, %u bytes)", header->slot,
       header->size);
   return NULL;
+slot_busy:
+  g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+      "a frame in pool slot %d, which was not released yet", header->slot);
+  return NULL;
 map_failed:
-  g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-      "could not map a frame of %" G_GUINT64_FORMAT " bytes: %s",
-      header->value, g_strerror (errno));
+  g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+      "a frame memfd that does not hold the announced %" G_GUINT64_FORMAT
+      " bytes or is not sealed against shrinking", header->value);
   return NULL;
 }
 
@@ -532,9 +614,33 @@ parse_error_payload (const guint8 * payload, gsize size,
   message->debug = parts[2][0] ? g_strdup (parts[2]) : NULL;
 }
 
+/* Fixed, non-empty caps: the only ones a stream can be labelled with. */
+static gboolean
+caps_are_valid (const GstCaps * caps)
+{
+  return caps && !gst_caps_is_any (caps) && !gst_caps_is_empty (caps)
+      && gst_caps_is_fixed (caps);
+}
+
+/* A segment GStreamer can convert with and build an event from. */
+static gboolean
+segment_is_valid (const GstSegment * segment)
+{
+  return segment->format != GST_FORMAT_UNDEFINED
+      && gst_format_get_details (segment->format) != NULL
+      && segment->rate != 0.0 && segment->applied_rate != 0.0
+      && !(segment->flags & ~(GST_SEGMENT_FLAG_RESET
+          | GST_SEGMENT_FLAG_TRICKMODE | GST_SEGMENT_FLAG_SKIP
+          | GST_SEGMENT_FLAG_SEGMENT
+          | GST_SEGMENT_FLAG_TRICKMODE_KEY_UNITS
+          | GST_SEGMENT_FLAG_TRICKMODE_FORWARD_PREDICTED
+          | GST_SEGMENT_FLAG_TRICKMODE_NO_AUDIO))
+      && (segment->stop == (guint64) - 1 || segment->start <= segment->stop);
+}
+
 /* Blocks for the next message for the caller. RELEASE messages are
  * handled here. Returns FALSE with @error unset at the end of the
- * conversation. */
+ * conversation, with @error set when the peer broke the protocol. */
 gboolean
 gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
     GstRtcbotChannelMessage * message, GError ** error)
@@ -556,6 +662,7 @@ gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
     gsize payload_size;
     ssize_t n;
     gint fd = -1;
+    guint n_fds = 0;
 
     iov.iov_base = channel->recv_buf;
     iov.iov_len = sizeof (WireHeader) + DATAGRAM_MAX;
@@ -566,24 +673,47 @@ gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
     do {
       n = recvmsg (channel->fd, &mh, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
-    if (n == 0)
+    /* a peer that died with our data unread resets the connection: an
+     * end like any other */
+    if (n == 0 || (n < 0 && errno == ECONNRESET))
       return FALSE;
     if (n < 0) {
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
           "receiving from the isolated process: %s", g_strerror (errno));
       return FALSE;
     }
+    /* every descriptor that came along is ours to close: one is kept,
+     * more than one in a message is a protocol error */
     for (cmsg = CMSG_FIRSTHDR (&mh); cmsg; cmsg = CMSG_NXTHDR (&mh, cmsg)) {
-      if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS
-          && cmsg->cmsg_len >= CMSG_LEN (sizeof (gint)))
-        memcpy (&fd, CMSG_DATA (cmsg), sizeof (gint));
+      guint i, count;
+
+      if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS
+          || cmsg->cmsg_len < CMSG_LEN (0))
+        continue;
+      count = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (gint);
+      for (i = 0; i < count; i++) {
+        gint received;
+
+        memcpy (&received, CMSG_DATA (cmsg) + i * sizeof (gint), sizeof (gint));
+        if (fd < 0)
+          fd = received;
+        else
+          close (received);
+        n_fds++;
+      }
     }
     if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
         || n < (ssize_t) sizeof (WireHeader)) {
       if (fd >= 0)
         close (fd);
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-          "truncated message of %zd bytes from the isolated process", n);
+          "a truncated message of %zd bytes", n);
+      return FALSE;
+    }
+    if (n_fds > 1) {
+      close (fd);
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+          "a message with %u descriptors", n_fds);
       return FALSE;
     }
     memcpy (&header, channel->recv_buf, sizeof (header));
@@ -598,6 +728,8 @@ gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
     message->type = header.type;
     switch (header.type) {
       case GST_RTCBOT_CHANNEL_RELEASE:
+        if (header.value >= POOL_SLOTS)
+          goto malformed;
         release_slot (channel, (gint) header.value);
         break;
       case GST_RTCBOT_CHANNEL_BUFFER:
@@ -610,13 +742,17 @@ gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
         if (payload_size == 0 || payload[payload_size - 1] != '\0')
           goto malformed;
         message->caps = gst_caps_from_string ((const gchar *) payload);
-        if (message->caps == NULL)
+        if (!caps_are_valid (message->caps)) {
+          gst_clear_caps (&message->caps);
           goto malformed;
+        }
         return TRUE;
       case GST_RTCBOT_CHANNEL_SEGMENT:
         if (payload_size != sizeof (GstSegment))
           goto malformed;
         memcpy (&message->segment, payload, sizeof (GstSegment));
+        if (!segment_is_valid (&message->segment))
+          goto malformed;
         return TRUE;
       case GST_RTCBOT_CHANNEL_ERROR:
       case GST_RTCBOT_CHANNEL_WARNING:
@@ -632,7 +768,7 @@ gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
 
   malformed:
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-        "malformed message of type %u from the isolated process", header.type);
+        "a malformed message of type %u", header.type);
     return FALSE;
   }
 }

@@ -50,7 +50,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtcbot_isolation_debug);
 /* how long a state change waits for a new child to build its description */
 #define HANDSHAKE_TIMEOUT_US (20 * G_USEC_PER_SEC)
 /* how long a child may take to exit once told to, before SIGKILL */
-#define EXIT_GRACE_US (2 * G_USEC_PER_SEC)
+#define EXIT_GRACE_US (1 * G_USEC_PER_SEC)
+/* how often the feeder looks for a stop while its queue is idle or ended */
+#define FEED_POLL (100 * GST_MSECOND)
 
 GType
 gst_rtcbot_isolation_get_type (void)
@@ -109,7 +111,18 @@ struct _GstRtcbotRunner
   GstClockTime child_base_time; /* CLOCK_MONOTONIC, for PLAY */
   StartState start_state;
   GstRtcbotChannel *channel;    /* the live child's, NULL between children */
+  guint channel_serial;         /* which child @channel belongs to */
+  gboolean channel_hello;       /* @channel's child built its description */
+  /* PLAY went to @channel: the feeder may send data. PLAY is always the
+   * first thing a child reads, so a child whose appsrc is full can never
+   * leave it unread. */
+  gboolean channel_playing;
+  gboolean detached;            /* freed from the runner thread itself */
   guint children;               /* started so far; runner thread only */
+  /* source mode, runner thread only: where the running time of the last
+   * child's data ended, for a restarted child to continue from */
+  GstClockTime running_end;
+  GstElement *element_ref;      /* held while detached */
 
   /* set up by start, torn down by free */
   GThread *thread;              /* spawns, reads and reaps children */
@@ -349,14 +362,15 @@ spawn_child (GstRtcbotRunner * runner, GPid * pid,
 
 /* Waits for @pid, killing it if it lingers. Returns its wait status. */
 static gint
-reap_child (GPid pid, gboolean stopping)
+reap_child (GPid pid, gboolean terminate)
 {
   gint64 deadline = g_get_monotonic_time () + EXIT_GRACE_US;
+  gulong nap = 1000;
   gint status = 0;
   pid_t r;
 
-  /* being stopped, it has nothing left to finish */
-  if (stopping)
+  /* one we stopped has nothing left to finish */
+  if (terminate)
     kill (pid, SIGTERM);
   for (;;) {
     r = waitpid (pid, &status, WNOHANG);
@@ -364,7 +378,8 @@ reap_child (GPid pid, gboolean stopping)
       return status;
     if (g_get_monotonic_time () >= deadline)
       break;
-    g_usleep (5000);
+    g_usleep (nap);
+    nap = MIN (nap * 2, 50000);
   }
   kill (pid, SIGKILL);
   do {
@@ -387,9 +402,67 @@ describe_status (gint status)
 typedef struct
 {
   gboolean ended;               /* EOS: the description is done */
+  gboolean closed;              /* the element wants no more data */
   gboolean parse_error;
+  gchar *failure;               /* how the child broke the protocol */
+  gboolean deaf;                /* it stopped reading its socket */
   GstRtcbotChannelMessage error;        /* its last ERROR, type 0 if none */
 } Session;
+
+static void
+session_clear (Session * session)
+{
+  gst_rtcbot_channel_message_clear (&session->error);
+  g_clear_pointer (&session->failure, g_free);
+}
+
+/* With the runner lock: the first message the child reads is PLAY, and
+ * only after it may the feeder send. Never blocks. */
+static void
+send_play_locked (GstRtcbotRunner * runner)
+{
+  if (runner->channel == NULL || !runner->channel_hello || !runner->playing
+      || runner->channel_playing)
+    return;
+  /* a child whose socket is full now has stopped reading; the channel is
+   * shut and the child treated as failed */
+  if (gst_rtcbot_channel_send_control (runner->channel,
+          GST_RTCBOT_CHANNEL_PLAY, runner->child_base_time)) {
+    runner->channel_playing = TRUE;
+    g_cond_broadcast (&runner->cond);
+  }
+}
+
+/* Source mode: @segment as the element gets it. A restarted child starts
+ * its timestamps over; its running time is moved to go on from where the
+ * last child's ended. */
+static void
+continue_running_time (GstRtcbotRunner * runner, GstBuffer * buffer,
+    const GstSegment * segment, GstClockTime * shift, gboolean * first,
+    GstSegment * out)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buffer), rt;
+
+  *out = *segment;
+  if (segment->format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  rt = gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    return;
+  if (*first) {
+    *first = FALSE;
+    if (runner->children > 1 && GST_CLOCK_TIME_IS_VALID (runner->running_end)
+        && rt < runner->running_end)
+      *shift = runner->running_end - rt;
+  }
+  out->base += *shift;
+  rt += *shift;
+  if (GST_BUFFER_DURATION_IS_VALID (buffer))
+    rt += GST_BUFFER_DURATION (buffer);
+  if (!GST_CLOCK_TIME_IS_VALID (runner->running_end)
+      || rt > runner->running_end)
+    runner->running_end = rt;
+}
 
 static void
 set_start_state (GstRtcbotRunner * runner, StartState state)
@@ -409,26 +482,36 @@ run_session (GstRtcbotRunner * runner, GstRtcbotChannel * channel,
 {
   GstRtcbotChannelMessage message;
   GstCaps *caps = NULL;
-  GstSegment segment;
+  GstSegment segment, out_segment;
   GError *error = NULL;
-  gboolean playing;
-  GstClockTime base_time;
+  GstClockTime shift = 0;
+  gboolean first = TRUE;
   /* what a restarted child sends first follows a gap */
   gboolean discont = runner->children > 1;
 
   gst_segment_init (&segment, GST_FORMAT_TIME);
-  while (!session->ended
+  while (!session->ended && !session->closed && !session->parse_error
       && gst_rtcbot_channel_receive (channel, &message, &error)) {
     switch (message.type) {
       case GST_RTCBOT_CHANNEL_HELLO:
+        if (message.value != GST_RTCBOT_CHANNEL_VERSION) {
+          session->parse_error = TRUE;
+          GST_ELEMENT_ERROR (runner->element, RESOURCE, FAILED,
+              ("The isolation helper %s belongs to another version of "
+                  "gst-rtcbot.", helper_path ()),
+              ("protocol 0x%" G_GINT64_MODIFIER "x, expected 0x%"
+                  G_GINT64_MODIFIER "x", message.value,
+                  GST_RTCBOT_CHANNEL_VERSION));
+          set_start_state (runner, START_FAILED);
+          break;
+        }
         set_start_state (runner, START_DONE);
         g_mutex_lock (&runner->lock);
-        playing = runner->playing;
-        base_time = runner->child_base_time;
+        if (runner->channel == channel) {
+          runner->channel_hello = TRUE;
+          send_play_locked (runner);
+        }
         g_mutex_unlock (&runner->lock);
-        if (playing)
-          gst_rtcbot_channel_send_simple (channel, GST_RTCBOT_CHANNEL_PLAY,
-              base_time);
         break;
       case GST_RTCBOT_CHANNEL_READY:
         runner->callbacks.ready (runner->element, TRUE);
@@ -446,11 +529,13 @@ run_session (GstRtcbotRunner * runner, GstRtcbotChannel * channel,
           GST_BUFFER_FLAG_SET (message.buffer, GST_BUFFER_FLAG_DISCONT);
           discont = FALSE;
         }
+        continue_running_time (runner, message.buffer, &segment, &shift,
+            &first, &out_segment);
         /* a closed element wants no more: the child is told to go */
         if (runner->callbacks.buffer (runner->element,
-                g_steal_pointer (&message.buffer), caps, &segment)
+                g_steal_pointer (&message.buffer), caps, &out_segment)
             == GST_FLOW_EOS)
-          session->ended = TRUE;
+          session->closed = TRUE;
         break;
       case GST_RTCBOT_CHANNEL_EOS:
         session->ended = TRUE;
@@ -478,9 +563,16 @@ run_session (GstRtcbotRunner * runner, GstRtcbotChannel * channel,
     }
     gst_rtcbot_channel_message_clear (&message);
   }
-  if (error) {
+  if (error && error->domain == GST_STREAM_ERROR) {
+    session->failure = g_strdup_printf ("it sent %s", error->message);
+    g_clear_error (&error);
+  } else if (error) {
     GST_WARNING_OBJECT (runner->element, "%s", error->message);
     g_clear_error (&error);
+  } else if (gst_rtcbot_channel_is_broken (channel)) {
+    session->failure = g_strdup ("its socket was full when a control "
+        "message was due");
+    session->deaf = TRUE;
   }
   gst_clear_caps (&caps);
 }
@@ -490,7 +582,8 @@ static gboolean
 report_death (GstRtcbotRunner * runner, Session * session, gint status,
     guint backoff_ms)
 {
-  gchar *how = describe_status (status);
+  gchar *how = session->failure ? g_strdup_printf ("was stopped: %s",
+      session->failure) : describe_status (status);
   gchar *reason = g_strdup_printf ("the isolated %s process %s",
       mode_name (runner), how);
   gboolean restart = runner->restart == GST_RTCBOT_RESTART_ON_FAILURE;
@@ -510,6 +603,16 @@ report_death (GstRtcbotRunner * runner, Session * session, gint status,
         GST_MESSAGE_ERROR, session->error.domain, session->error.code,
         session->error.text, full);
     g_free (full);
+  } else if (session->failure) {
+    /* the protocol error is the cause, not the signal that ended it */
+    if (session->deaf)
+      GST_ELEMENT_WARNING (runner->element, RESOURCE, FAILED,
+          ("The isolated %s process stopped reading its socket; it was "
+              "stopped.", mode_name (runner)), ("%s", debug));
+    else
+      GST_ELEMENT_WARNING (runner->element, STREAM, DECODE,
+          ("The isolated %s process sent malformed data; it was stopped.",
+              mode_name (runner)), ("%s", debug));
   } else {
     GST_ELEMENT_WARNING (runner->element, RESOURCE, FAILED,
         ("The isolated %s process %s.", mode_name (runner), how),
@@ -524,11 +627,14 @@ report_death (GstRtcbotRunner * runner, Session * session, gint status,
   return restart;
 }
 
+static void runner_destroy (GstRtcbotRunner * runner);
+
 static gpointer
 runner_thread (gpointer data)
 {
   GstRtcbotRunner *runner = data;
   guint backoff_ms = BACKOFF_MIN_MS;
+  gboolean detached;
 
   for (;;) {
     GstRtcbotChannel *channel;
@@ -548,8 +654,12 @@ runner_thread (gpointer data)
 
     g_mutex_lock (&runner->lock);
     stopping = runner->stopping;
-    if (!stopping)
+    if (!stopping) {
       runner->channel = gst_rtcbot_channel_ref (channel);
+      runner->channel_serial++;
+      runner->channel_hello = FALSE;
+      runner->channel_playing = FALSE;
+    }
     g_mutex_unlock (&runner->lock);
     if (stopping)
       gst_rtcbot_channel_shutdown (channel);
@@ -558,35 +668,39 @@ runner_thread (gpointer data)
 
     g_mutex_lock (&runner->lock);
     g_clear_pointer (&runner->channel, gst_rtcbot_channel_unref);
+    runner->channel_hello = FALSE;
+    runner->channel_playing = FALSE;
     stopping = runner->stopping;
     g_mutex_unlock (&runner->lock);
     gst_rtcbot_channel_shutdown (channel);
     gst_rtcbot_channel_unref (channel);
-    status = reap_child (pid, stopping);
+    /* a child that said EOS exits by itself; any other is stopped */
+    status = reap_child (pid, !session.ended);
     GST_DEBUG_OBJECT (runner->element, "child %d is gone, status 0x%x",
         (gint) pid, status);
     /* died before it could say whether its description was fine */
     set_start_state (runner, START_DONE);
 
-    if (stopping || session.parse_error) {
-      gst_rtcbot_channel_message_clear (&session.error);
+    /* a child we stopped, or one of a closed element, did not fail */
+    if (stopping || session.parse_error || session.closed) {
+      session_clear (&session);
       break;
     }
-    if (session.ended && WIFEXITED (status) && WEXITSTATUS (status) == 0) {
+    if (session.ended) {
       runner->callbacks.ended (runner->element,
           runner->mode == GST_RTCBOT_RUNNER_SOURCE ?
           "the source description ended" : "the sink description ended");
-      gst_rtcbot_channel_message_clear (&session.error);
+      session_clear (&session);
       break;
     }
 
     if (g_get_monotonic_time () - started >= HEALTHY_US)
       backoff_ms = BACKOFF_MIN_MS;
     if (!report_death (runner, &session, status, backoff_ms)) {
-      gst_rtcbot_channel_message_clear (&session.error);
+      session_clear (&session);
       break;
     }
-    gst_rtcbot_channel_message_clear (&session.error);
+    session_clear (&session);
 
     deadline = g_get_monotonic_time () + backoff_ms * G_TIME_SPAN_MILLISECOND;
     g_mutex_lock (&runner->lock);
@@ -611,6 +725,19 @@ runner_thread (gpointer data)
           "not be started again");
     break;
   }
+
+  g_mutex_lock (&runner->lock);
+  detached = runner->detached;
+  g_mutex_unlock (&runner->lock);
+  /* freed from a message this thread posted: nobody joins it */
+  if (detached) {
+    GThread *self = runner->thread;
+    GstElement *element = runner->element_ref;
+
+    runner_destroy (runner);
+    g_thread_unref (self);
+    gst_object_unref (element);
+  }
   return NULL;
 }
 
@@ -628,6 +755,9 @@ typedef struct
   GstCaps *caps;
   GstSegment segment;
   gboolean have_segment;
+  /* EOS went to the private pipeline or to the child of this serial */
+  gboolean eos_sent;
+  guint eos_serial;
 } FeedState;
 
 static void
@@ -638,7 +768,25 @@ feed_state_clear (FeedState * state)
   state->have_segment = FALSE;
 }
 
-/* Between two children the data is dropped: the producer never waits. */
+/* The channel of a child that got PLAY, or NULL. */
+static GstRtcbotChannel *
+feedable_channel (GstRtcbotRunner * runner, guint * serial)
+{
+  GstRtcbotChannel *channel = NULL;
+
+  g_mutex_lock (&runner->lock);
+  if (runner->channel && runner->channel_playing) {
+    channel = gst_rtcbot_channel_ref (runner->channel);
+    *serial = runner->channel_serial;
+  }
+  g_mutex_unlock (&runner->lock);
+  return channel;
+}
+
+/* Data is only sent to a child that got PLAY (the feeder waits for one);
+ * what was taken for a child that died meanwhile is lost with it. A child
+ * that holds every pool slot makes us wait here, and the element's queue
+ * meanwhile applies its policy. */
 static void
 feed_child (GstRtcbotRunner * runner, FeedState * state, GstSample * sample)
 {
@@ -646,10 +794,9 @@ feed_child (GstRtcbotRunner * runner, FeedState * state, GstSample * sample)
   GstCaps *caps = gst_sample_get_caps (sample);
   const GstSegment *segment = gst_sample_get_segment (sample);
   gboolean ok = TRUE;
+  guint serial;
 
-  g_mutex_lock (&runner->lock);
-  channel = runner->channel ? gst_rtcbot_channel_ref (runner->channel) : NULL;
-  g_mutex_unlock (&runner->lock);
+  channel = feedable_channel (runner, &serial);
   if (channel == NULL)
     return;
   if (channel != state->channel) {
@@ -667,29 +814,36 @@ feed_child (GstRtcbotRunner * runner, FeedState * state, GstSample * sample)
     state->have_segment = TRUE;
   }
   if (ok)
-    ok = gst_rtcbot_channel_send_buffer (channel, gst_sample_get_buffer
-        (sample));
+    ok = gst_rtcbot_channel_send_buffer (channel,
+        gst_sample_get_buffer (sample), -1) == GST_RTCBOT_CHANNEL_SENT;
   if (!ok)
     GST_DEBUG_OBJECT (runner->element, "the child is going away, dropped");
   gst_rtcbot_channel_unref (channel);
 }
 
+/* EOS goes to the description once; to a child, to each new one too, so
+ * an EOS that arrives during a restart still ends the description. */
 static void
-feed_eos (GstRtcbotRunner * runner)
+feed_eos (GstRtcbotRunner * runner, FeedState * state)
 {
   GstRtcbotChannel *channel;
+  guint serial = 0;
 
   if (runner->isolation == GST_RTCBOT_ISOLATION_NONE) {
-    gst_app_src_end_of_stream (GST_APP_SRC (runner->app));
+    if (!state->eos_sent)
+      gst_app_src_end_of_stream (GST_APP_SRC (runner->app));
+    state->eos_sent = TRUE;
     return;
   }
-  g_mutex_lock (&runner->lock);
-  channel = runner->channel ? gst_rtcbot_channel_ref (runner->channel) : NULL;
-  g_mutex_unlock (&runner->lock);
-  if (channel) {
+  channel = feedable_channel (runner, &serial);
+  if (channel == NULL)
+    return;
+  if (!state->eos_sent || state->eos_serial != serial) {
     gst_rtcbot_channel_send_simple (channel, GST_RTCBOT_CHANNEL_EOS, 0);
-    gst_rtcbot_channel_unref (channel);
+    state->eos_sent = TRUE;
+    state->eos_serial = serial;
   }
+  gst_rtcbot_channel_unref (channel);
 }
 
 static gpointer
@@ -697,34 +851,43 @@ feeder_thread (gpointer data)
 {
   GstRtcbotRunner *runner = data;
   FeedState state = { 0, };
-  gboolean eos_sent = FALSE;
 
   for (;;) {
-    gboolean discont = FALSE;
-    GstMiniObject *item = gst_rtcbot_queue_pop (runner->input,
-        GST_CLOCK_TIME_NONE, &discont);
+    gint64 woke = g_get_monotonic_time ();
+    gboolean discont = FALSE, stopping;
+    GstMiniObject *item;
     GstSample *sample;
 
-    if (item == NULL) {
-      gboolean stopping;
+    /* until a child got PLAY, what comes in stays in the element's queue,
+     * whose policy decides whether the producer waits or loses data */
+    g_mutex_lock (&runner->lock);
+    while (!runner->stopping
+        && runner->isolation == GST_RTCBOT_ISOLATION_PROCESS
+        && !(runner->channel && runner->channel_playing))
+      g_cond_wait (&runner->cond, &runner->lock);
+    stopping = runner->stopping;
+    g_mutex_unlock (&runner->lock);
+    if (stopping)
+      break;
 
-      /* EOS at the head of the queue, a flush, or the end */
-      if (!eos_sent && gst_rtcbot_queue_is_eos (runner->input)) {
-        feed_eos (runner);
-        eos_sent = TRUE;
-      }
+    woke = g_get_monotonic_time ();
+    /* bounded, so a stop is seen without flushing the element's queue */
+    item = gst_rtcbot_queue_pop (runner->input, FEED_POLL, &discont);
+    if (item == NULL) {
+      /* EOS at the head of the queue, a flush, or nothing for a while */
+      if (gst_rtcbot_queue_is_eos (runner->input))
+        feed_eos (runner, &state);
+      /* a flushing or ended queue returns at once: wait out the rest of
+       * the poll, or until a new child gets PLAY */
       g_mutex_lock (&runner->lock);
       if (!runner->stopping)
         g_cond_wait_until (&runner->cond, &runner->lock,
-            g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
-      stopping = runner->stopping;
+            woke + FEED_POLL / GST_USECOND);
       g_mutex_unlock (&runner->lock);
-      if (stopping)
-        break;
       continue;
     }
     /* only a flush lets data follow an EOS, and another EOS after it */
-    eos_sent = FALSE;
+    state.eos_sent = FALSE;
     sample = GST_SAMPLE_CAST (item);
     if (discont)
       sample = gst_rtcbot_sample_mark_discont (sample);
@@ -763,6 +926,7 @@ gst_rtcbot_runner_new (GstElement * element, GstRtcbotRunnerMode mode,
   runner->callbacks = *callbacks;
   runner->input = input ? gst_rtcbot_queue_ref (input) : NULL;
   runner->child_base_time = GST_CLOCK_TIME_NONE;
+  runner->running_end = GST_CLOCK_TIME_NONE;
   g_mutex_init (&runner->lock);
   g_cond_init (&runner->cond);
   return runner;
@@ -779,25 +943,42 @@ gst_rtcbot_runner_start (GstRtcbotRunner * runner)
     ok = start_private (runner);
   } else {
     gint64 deadline = g_get_monotonic_time () + HANDSHAKE_TIMEOUT_US;
+    StartState state;
 
     runner->start_state = START_PENDING;
     runner->thread = g_thread_new ("rtcbot-isolate", runner_thread, runner);
     g_mutex_lock (&runner->lock);
     while (runner->start_state == START_PENDING
         && g_cond_wait_until (&runner->cond, &runner->lock, deadline));
-    ok = runner->start_state != START_FAILED;
+    state = runner->start_state;
     g_mutex_unlock (&runner->lock);
+    if (state == START_PENDING)
+      goto timed_out;
+    ok = state != START_FAILED;
   }
   if (ok && runner->mode == GST_RTCBOT_RUNNER_SINK)
     runner->feeder = g_thread_new ("rtcbot-feed", feeder_thread, runner);
   return ok;
+
+  /* ERRORS */
+timed_out:
+  {
+    /* the caller frees the runner, which stops the child */
+    GST_ELEMENT_ERROR (runner->element, RESOURCE, FAILED,
+        ("The isolated %s process did not start within %u s.",
+            mode_name (runner),
+            (guint) (HANDSHAKE_TIMEOUT_US / G_USEC_PER_SEC)),
+        ("helper %s never said HELLO for \"%s\"", helper_path (),
+            runner->description));
+    return FALSE;
+  }
 }
 
-/* PAUSED to PLAYING; only the first time counts. */
+/* PAUSED to PLAYING; only the first time counts. Never blocks: PLAY
+ * goes out now if the child is there, or when it says HELLO. */
 void
 gst_rtcbot_runner_play (GstRtcbotRunner * runner)
 {
-  GstRtcbotChannel *channel = NULL;
   GstClockTime base_time;
   gboolean first;
 
@@ -816,29 +997,32 @@ gst_rtcbot_runner_play (GstRtcbotRunner * runner)
   GST_OBJECT_UNLOCK (runner->element);
 
   g_mutex_lock (&runner->lock);
-  first = !runner->playing;
-  if (first) {
+  if (!runner->playing) {
     runner->playing = TRUE;
     runner->child_base_time = base_time;
-    if (runner->channel)
-      channel = gst_rtcbot_channel_ref (runner->channel);
+    send_play_locked (runner);
   }
   g_mutex_unlock (&runner->lock);
-  /* a child that says HELLO later gets PLAY from the runner thread; one
-   * that gets it twice ignores the second */
-  if (channel) {
-    gst_rtcbot_channel_send_simple (channel, GST_RTCBOT_CHANNEL_PLAY,
-        base_time);
-    gst_rtcbot_channel_unref (channel);
-  }
 }
 
-/* PAUSED to READY: stops everything, reaps the child. Streaming upstream
- * of the element must not wait on us any more (its queue is flushing). */
+static void
+runner_destroy (GstRtcbotRunner * runner)
+{
+  if (runner->input)
+    gst_rtcbot_queue_unref (runner->input);
+  g_cond_clear (&runner->cond);
+  g_mutex_clear (&runner->lock);
+  g_free (runner->description);
+  g_free (runner);
+}
+
+/* PAUSED to READY: stops everything, reaps the child. The element's
+ * queue is the element's: its flushing state is left alone. */
 void
 gst_rtcbot_runner_free (GstRtcbotRunner * runner)
 {
   GstRtcbotChannel *channel;
+  gboolean self = runner->thread && runner->thread == g_thread_self ();
 
   g_mutex_lock (&runner->lock);
   runner->stopping = TRUE;
@@ -846,8 +1030,6 @@ gst_rtcbot_runner_free (GstRtcbotRunner * runner)
   g_cond_broadcast (&runner->cond);
   g_mutex_unlock (&runner->lock);
 
-  if (runner->input)
-    gst_rtcbot_queue_set_flushing (runner->input, TRUE);
   /* wakes the runner thread's receive and a feeder's send */
   if (channel) {
     gst_rtcbot_channel_shutdown (channel);
@@ -857,8 +1039,6 @@ gst_rtcbot_runner_free (GstRtcbotRunner * runner)
     gst_element_set_state (runner->pipeline, GST_STATE_NULL);
   if (runner->feeder)
     g_thread_join (runner->feeder);
-  if (runner->thread)
-    g_thread_join (runner->thread);
   if (runner->pipeline) {
     GstBus *bus = gst_element_get_bus (runner->pipeline);
 
@@ -867,10 +1047,18 @@ gst_rtcbot_runner_free (GstRtcbotRunner * runner)
     gst_object_unref (runner->pipeline);
   }
 
-  if (runner->input)
-    gst_rtcbot_queue_unref (runner->input);
-  g_cond_clear (&runner->cond);
-  g_mutex_clear (&runner->lock);
-  g_free (runner->description);
-  g_free (runner);
+  /* Called from a message the runner thread posted (a sync bus handler
+   * that changed the state): that thread cannot join itself. It reaps
+   * its child and frees the runner on its way out, keeping the element
+   * alive until then. */
+  if (self) {
+    g_mutex_lock (&runner->lock);
+    runner->element_ref = gst_object_ref (runner->element);
+    runner->detached = TRUE;
+    g_mutex_unlock (&runner->lock);
+    return;
+  }
+  if (runner->thread)
+    g_thread_join (runner->thread);
+  runner_destroy (runner);
 }
