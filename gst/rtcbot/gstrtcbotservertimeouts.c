@@ -68,15 +68,11 @@ request_deadline_passed (gpointer user_data)
   SoupServerMessage *msg = user_data;
   ServerLimits *limits = g_object_get_data (G_OBJECT (msg), LIMITS_KEY);
   GSocket *socket = soup_server_message_get_socket (msg);
-  GInetSocketAddress *remote;
-  gchar *who = NULL;
 
-  remote = G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg));
-  if (remote)
-    who = g_inet_address_to_string (g_inet_socket_address_get_address (remote));
   GST_INFO_OBJECT (limits->owner, "closing the connection from %s: no "
-      "whole request within %u s", GST_STR_NULL (who), limits->request_timeout);
-  g_free (who);
+      "whole request within %u s",
+      GST_STR_NULL (soup_server_message_get_remote_host (msg)),
+      limits->request_timeout);
   /* the read libsoup is waiting in ends, and it closes the connection */
   if (socket)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
@@ -91,6 +87,8 @@ on_request_started (SoupServer * server, SoupServerMessage * msg,
   GSocket *socket = soup_server_message_get_socket (msg);
   GSource *deadline;
 
+  if (limits->request_timeout == 0)
+    return;
   if (socket)
     g_socket_set_timeout (socket, limits->request_timeout);
   deadline = g_timeout_source_new_seconds (limits->request_timeout);
@@ -140,7 +138,8 @@ on_request_aborted (SoupServer * server, SoupServerMessage * msg,
 
 /* Applies the limits to every connection @server accepts from now on.
  * @request_timeout: seconds a client has to send a whole request, also
- * the longest wait of one read or write; 0 = no limits at all.
+ * the longest wait of one read or write; 0 = none. The websocket idle
+ * timeout and one request per plain HTTP connection apply either way.
  * @websocket_idle_timeout: seconds an upgraded websocket may stay silent;
  * 0 = forever. Call on the thread that runs @server's main context. */
 void
@@ -151,8 +150,6 @@ gst_rtcbot_server_limit_time (SoupServer * server, GstObject * owner,
 
   GST_DEBUG_CATEGORY_INIT (rtcbot_server_debug, "rtcbotserver", 0,
       "time limits of the rtcbot HTTP/websocket servers");
-  if (request_timeout == 0)
-    return;
   limits = g_new0 (ServerLimits, 1);
   limits->owner = owner;
   limits->request_timeout = request_timeout;
