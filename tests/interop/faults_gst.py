@@ -152,6 +152,27 @@ class FaultTestCase(unittest.TestCase):
                                 Gst.StateChangeReturn.FAILURE)
         return pipeline, bus
 
+    def serve(self, description, name):
+        """Launches a server element named name: the pipeline, its bus, the
+        element and the port it listens on."""
+        pipeline, bus = self.launch(description)
+        element = pipeline.get_by_name(name)
+        port = element.get_property("bound-port")
+        self.assertGreater(port, 0)
+        return pipeline, bus, element, port
+
+    def get(self, element, timeout_s=TIMEOUT_S):
+        sample = element.emit("get", int(timeout_s * Gst.SECOND))
+        self.assertIsNotNone(sample, "no message within %.1f s" % timeout_s)
+        return sample
+
+    def idle_connections(self, port, path):
+        """idle_connections() to the server at port, closed after the
+        test."""
+        socks = idle_connections(port, path)
+        self.cleanups.append(lambda: [s.close() for s in socks])
+        return socks
+
     def peer(self, *args):
         from faults_peers import PeerProcess
         p = PeerProcess(*args)

@@ -44,7 +44,7 @@ try:
     import faults_gst
     from faults_gst import (FaultTestCase, Gst, Putter, churn_pads,
                             assert_idle_connections_closed, free_port,
-                            half_open, idle_connections, read_until_closed,
+                            half_open, read_until_closed,
                             run_main)
 except (ImportError, ValueError) as e:
     print("SKIP: cannot import Gst from gi: %s" % e)
@@ -68,22 +68,13 @@ def ws_url(port):
 class WsFaultTestCase(FaultTestCase):
 
     def server_bin(self, extra=""):
-        pipeline, bus = self.launch(
-            "rtcbotwebsocketbin name=ws mode=server port=0 " + extra)
-        ws = pipeline.get_by_name("ws")
-        port = ws.get_property("bound-port")
-        self.assertGreater(port, 0)
-        return pipeline, bus, ws, port
+        return self.serve(
+            "rtcbotwebsocketbin name=ws mode=server port=0 " + extra, "ws")
 
     def client_bin(self, url, extra=""):
         pipeline, bus = self.launch(
             "rtcbotwebsocketbin name=ws url=%s %s" % (url, extra))
         return pipeline, bus, pipeline.get_by_name("ws")
-
-    def get(self, ws):
-        sample = ws.emit("get", int(TIMEOUT * Gst.SECOND))
-        self.assertIsNotNone(sample, "no message within %.1f s" % TIMEOUT)
-        return sample
 
 
 TIMEOUT = faults_gst.TIMEOUT_S
@@ -329,17 +320,12 @@ class PadChurn(WsFaultTestCase):
 
 class Slowloris(WsFaultTestCase):
 
-    def idle_connections(self, port):
-        socks = idle_connections(port, "/ws")
-        self.cleanups.append(lambda: [s.close() for s in socks])
-        return socks
-
     def test_max_clients_with_idle_connections(self):
         """Half-open HTTP connections are no websocket clients: they take
         no max-clients slot, and clients are served beside them."""
         pipeline, bus, ws, port = self.server_bin("max-clients=2")
         ws.emit("get", 0)
-        self.idle_connections(port)
+        self.idle_connections(port, "/ws")
         clients = [self.peer("ws-client", ws_url(port)) for _ in range(2)]
         for c in clients:
             c.expect("open")
@@ -370,7 +356,7 @@ class Slowloris(WsFaultTestCase):
         client = self.peer("ws-client", ws_url(port))
         client.expect("open")
         bus.element("rtcbot-peer-connected")
-        socks = self.idle_connections(port)
+        socks = self.idle_connections(port, "/ws")
         assert_idle_connections_closed(self, socks, 10)
         self.assertEqual(bus.count(Gst.MessageType.ELEMENT,
                                    "rtcbot-peer-closed"), 0)
@@ -382,7 +368,9 @@ class Slowloris(WsFaultTestCase):
         """An upgraded client that answers no ping for three
         keepalive-intervals is disconnected (a peer that vanished); one
         that answers stays."""
-        pipeline, bus, ws, port = self.server_bin("keepalive-interval=1")
+        # the idle limit does not depend on request-timeout
+        pipeline, bus, ws, port = self.server_bin(
+            "keepalive-interval=1 request-timeout=0")
         ws.emit("get", 0)
         client = self.peer("ws-client", ws_url(port))
         client.expect("open")

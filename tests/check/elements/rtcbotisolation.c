@@ -526,6 +526,21 @@ wait_count (gint * counter, gint target)
   }
 }
 
+/* Plays @pipeline until @frames arrived at the counting sink; the pid of
+ * the helper child that produced them. */
+static pid_t
+play_until_child (GstElement * pipeline, gint * count, gint frames)
+{
+  pid_t child;
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  wait_count (count, frames);
+  child = wait_helper_child (getpid (), 0);
+  fail_unless (child > 0);
+  return child;
+}
+
 #define LIVE_SOURCE "videotestsrc is-live=true ! " \
     "video/x-raw,format=I420,width=160,height=120,framerate=100/1"
 
@@ -596,11 +611,7 @@ GST_START_TEST (test_killed_child_closes_with_restart_never)
   gboolean closed;
   pid_t child;
 
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  wait_count (&count, 5);
-  child = wait_helper_child (getpid (), 0);
-  fail_unless (child > 0);
+  child = play_until_child (pipeline, &count, 5);
   fail_unless_equals_int (kill (child, SIGKILL), 0);
 
   gst_message_unref (wait_message (bus, GST_MESSAGE_WARNING));
@@ -635,11 +646,7 @@ GST_START_TEST (test_close_ends_the_child)
   GstMessage *msg;
   pid_t child;
 
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  wait_count (&count, 5);
-  child = wait_helper_child (getpid (), 0);
-  fail_unless (child > 0);
+  child = play_until_child (pipeline, &count, 5);
 
   g_signal_emit_by_name (src, "close");
   gst_message_unref (wait_message (bus, GST_MESSAGE_EOS));
@@ -882,11 +889,7 @@ GST_START_TEST (test_killed_sink_child_restarts)
 
   g_signal_connect (tap, "handoff", G_CALLBACK (count_identity_handoff),
       &count);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  wait_count (&count, 10);
-  child = wait_helper_child (getpid (), 0);
-  fail_unless (child > 0);
+  child = play_until_child (pipeline, &count, 10);
   /* the first child writes */
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (file_size (path) == 0) {
@@ -1414,11 +1417,7 @@ GST_START_TEST (test_stop_from_the_closing_thread)
   pid_t child;
 
   gst_bus_set_sync_handler (bus, stop_on_close, &stop, NULL);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  wait_count (&count, 5);
-  child = wait_helper_child (getpid (), 0);
-  fail_unless (child > 0);
+  child = play_until_child (pipeline, &count, 5);
   fail_unless_equals_int (kill (child, SIGKILL), 0);
 
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -1479,11 +1478,7 @@ GST_START_TEST (test_restarted_source_running_time_goes_on)
   gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, check_running_time,
       &rt, NULL);
   gst_object_unref (sinkpad);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  wait_count (&count, 20);
-  child = wait_helper_child (getpid (), 0);
-  fail_unless (child > 0);
+  child = play_until_child (pipeline, &count, 20);
   fail_unless_equals_int (kill (child, SIGKILL), 0);
   gst_message_unref (wait_message (bus, GST_MESSAGE_WARNING));
   fail_unless (wait_helper_child (getpid (), child) > 0);
