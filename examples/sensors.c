@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <gst/gst.h>
 
+#include "gstrtcbotmissing.h"
+
 #define READING_INTERVAL_MS 20
 
 static gdouble duration = 3.0;
@@ -209,7 +211,7 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
 
-  demo.pipeline = gst_parse_launch (
+  demo.pipeline = gst_rtcbot_parse_launch (
       /* one producer, two subscriptions */
       "rtcbotsrc name=imu "
       "imu.src_0 ! rtcbotsink name=printer emit-signals=true "
@@ -217,10 +219,9 @@ main (int argc, char **argv)
       /* two producers, one consumer */
       "rtcbotsrc name=joystick ! motors.sink_0 "
       "rtcbotsrc name=autopilot ! motors.sink_1 "
-      "rtcbotsink name=motors policy=latest", &error);
+      "rtcbotsink name=motors policy=latest", 0, &error);
   if (demo.pipeline == NULL) {
-    g_printerr ("Could not build the pipeline: %s\n"
-        "Is GST_PLUGIN_PATH pointing at build/gst/rtcbot?\n", error->message);
+    g_printerr ("Could not build the pipeline: %s\n", error->message);
     return EXIT_FAILURE;
   }
 #define GET(name) gst_bin_get_by_name (GST_BIN (demo.pipeline), name)

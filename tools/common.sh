@@ -12,7 +12,7 @@ DEBIAN_PACKAGES=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-nice
+  gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-x
   python3 python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
   valgrind
   python3-aiohttp python3-aiortc openssl
@@ -31,8 +31,23 @@ as_root() {
 
 # Only the test suite needs these: the real-browser tests.
 TEST_PACKAGES=(chromium fonts-dejavu-core)
-# ... and tools/fuzz: libFuzzer and the sanitizers' runtime.
+# ... tools/fuzz: libFuzzer and the sanitizers' runtime.
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
+# ... and the Debian package's build (tools/debcheck).
+TEST_PACKAGES+=(dpkg-dev debhelper fakeroot mmdebstrap)
+
+# bench/run: its charts, and node for the websocket load generator (from
+# Debian only when the machine has no node of its own).
+BENCH_PACKAGES=(python3-matplotlib)
+command -v node >/dev/null || BENCH_PACKAGES+=(nodejs)
+command -v npm >/dev/null || BENCH_PACKAGES+=(npm)
+
+# Every package the commands may install (tests/packages checks that each
+# element and Python module the project uses comes from one of them).
+all_packages() {
+  printf '%s\n' "${DEBIAN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" \
+    "${BENCH_PACKAGES[@]}"
+}
 
 ensure_packages() {
   local missing=() pkg

@@ -9,12 +9,17 @@ Run with Debian's interpreter (the one that has python3-gst-1.0):
 """
 import argparse
 import json
+import os
 import sys
 
 import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import missing_elements  # noqa: E402  (examples/missing_elements.py)
 
 
 def text_of(sample):
@@ -28,13 +33,16 @@ def main():
     args = parser.parse_args()
 
     Gst.init(None)
-    pipeline = Gst.parse_launch(
-        "rtcbotsrc name=imu "
-        "imu.src_0 ! rtcbotsink name=printer "
-        "imu.src_1 ! rtcbotsink name=dashboard policy=latest "
-        "rtcbotsrc name=joystick ! motors.sink_0 "
-        "rtcbotsrc name=autopilot ! motors.sink_1 "
-        "rtcbotsink name=motors policy=latest")
+    try:
+        pipeline = missing_elements.parse_launch(
+            "rtcbotsrc name=imu "
+            "imu.src_0 ! rtcbotsink name=printer "
+            "imu.src_1 ! rtcbotsink name=dashboard policy=latest "
+            "rtcbotsrc name=joystick ! motors.sink_0 "
+            "rtcbotsrc name=autopilot ! motors.sink_1 "
+            "rtcbotsink name=motors policy=latest")
+    except GLib.Error as e:
+        sys.exit("Could not build the pipeline: " + e.message)
     imu, printer, dashboard, joystick, autopilot, motors = (
         pipeline.get_by_name(n) for n in
         ("imu", "printer", "dashboard", "joystick", "autopilot", "motors"))

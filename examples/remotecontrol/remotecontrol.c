@@ -61,6 +61,7 @@
 #include <gst/gst.h>
 
 #include "drive.h"
+#include "gstrtcbotmissing.h"
 
 /* how often the message thread looks at the stop flag */
 #define GET_TIMEOUT (250 * GST_MSECOND)
@@ -248,7 +249,8 @@ find_camera (void)
   return camera;
 }
 
-/* A moving picture with the time in it, so latency shows at a glance. */
+/* A moving picture with the time in it, so latency shows at a glance; the
+ * clock is a decoration, so without it the pattern runs bare. */
 static GstElement *
 make_test_pattern (GError ** error)
 {
@@ -258,11 +260,17 @@ make_test_pattern (GError ** error)
       "! video/x-raw,width=640,height=480,framerate=30/1 "
       "! clockoverlay font-desc=\"Sans 28\"" :
       "videotestsrc is-live=true pattern=smpte horizontal-speed=2 "
-      "! video/x-raw,width=640,height=480,framerate=30/1";
+      "! video/x-raw,width=640,height=480,framerate=30/1 ! identity";
 
+  if (overlay == NULL) {
+    gchar *why = gst_rtcbot_missing_element_text ("clockoverlay");
+
+    g_printerr ("Warning: %s; the test pattern runs without the clock\n", why);
+    g_free (why);
+  }
   g_clear_object (&overlay);
   g_print ("Camera: test pattern\n");
-  return gst_parse_bin_from_description (description, TRUE, error);
+  return gst_rtcbot_parse_bin (description, error);
 }
 
 static GstElement *
@@ -275,8 +283,11 @@ make_camera (GError ** error)
   if (device) {
     camera = gst_element_factory_make ("v4l2src", NULL);
     if (camera == NULL) {
+      gchar *why = gst_rtcbot_missing_element_text ("v4l2src");
+
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-          "--device needs v4l2src (gstreamer1.0-plugins-good)");
+          "--device needs v4l2src: %s", why);
+      g_free (why);
       return NULL;
     }
     g_object_set (camera, "device", device, NULL);
@@ -310,11 +321,8 @@ make_pipeline (RemoteControl * rc, GError ** error)
       "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s",
       port, ws_url ? " commands. ! motor.sink_0 rtcbotwebsocketbin "
       "name=motor reconnect=true reconnect-max=2000" : "");
-  pipeline = gst_parse_launch (description, error);
+  pipeline = gst_rtcbot_parse_launch (description, 0, error);
   g_free (description);
-  /* a pipeline with an error set is one that could not be linked */
-  if (pipeline && *error)
-    gst_clear_object (&pipeline);
   if (pipeline == NULL)
     return NULL;
 
@@ -447,8 +455,7 @@ main (int argc, char **argv)
   rc.drive = drive_new ();
   rc.pipeline = make_pipeline (&rc, &error);
   if (rc.pipeline == NULL) {
-    g_printerr ("%s (is GST_PLUGIN_PATH set to the build tree?)\n",
-        error->message);
+    g_printerr ("%s\n", error->message);
     g_clear_error (&error);
     rc.status = 1;
     goto out;

@@ -34,6 +34,7 @@ Run with Debian's interpreter (the one that has python3-gst-1.0):
 """
 import argparse
 import signal
+import os
 import sys
 import threading
 
@@ -41,6 +42,10 @@ import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import missing_elements  # noqa: E402  (examples/missing_elements.py)
 
 from drive import Drive  # noqa: E402  (examples/remotecontrol/drive.py)
 
@@ -69,7 +74,8 @@ def make_camera(args):
         say("Camera: " + args.device)
         camera = Gst.ElementFactory.make("v4l2src")
         if camera is None:
-            sys.exit("--device needs v4l2src (gstreamer1.0-plugins-good)")
+            sys.exit("--device needs v4l2src: "
+                     + missing_elements.text("v4l2src"))
         camera.set_property("device", args.device)
         return camera
     found = None if args.test_pattern else find_camera()
@@ -85,7 +91,12 @@ def make_camera(args):
                    "! video/x-raw,width=640,height=480,framerate=30/1")
     if Gst.ElementFactory.find("clockoverlay"):
         description += ' ! clockoverlay font-desc="Sans 28"'
-    return Gst.parse_bin_from_description(description, True)
+    else:
+        # a decoration: without it the pattern runs bare
+        say("Warning: %s; the test pattern runs without the clock"
+            % missing_elements.text("clockoverlay"), sys.stderr)
+        description += " ! identity"
+    return missing_elements.parse_bin(description)
 
 
 class RemoteControl:
@@ -99,7 +110,7 @@ class RemoteControl:
         # a motor link retries at least every 2 s, whatever the backoff
         motor = (" commands. ! motor.sink_0 rtcbotwebsocketbin name=motor "
                  "reconnect=true reconnect-max=2000" if args.ws_url else "")
-        self.pipeline = Gst.parse_launch(
+        self.pipeline = missing_elements.parse_launch(
             "videoconvert name=convert "
             "! rtcbotwebrtcbin name=conn listen-port=%d "
             "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s"
@@ -245,7 +256,7 @@ def main():
     try:
         remote = RemoteControl(args)
     except GLib.Error as e:
-        sys.exit("%s (is GST_PLUGIN_PATH set to the build tree?)" % e.message)
+        sys.exit(e.message)
     return remote.run()
 
 

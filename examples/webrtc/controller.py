@@ -23,6 +23,7 @@ import argparse
 import json
 import shlex
 import subprocess
+import os
 import sys
 import threading
 import time
@@ -31,6 +32,10 @@ import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import missing_elements  # noqa: E402  (examples/missing_elements.py)
 
 CONNECT_TIMEOUT = 20.0      # seconds: ICE, DTLS and SCTP up to an open channel
 
@@ -84,6 +89,8 @@ def main():
 
     pipeline = Gst.Pipeline()
     conn = Gst.ElementFactory.make("rtcbotwebrtcbin")
+    if conn is None:
+        sys.exit(missing_elements.text("rtcbotwebrtcbin"))
     conn.set_property("connect-url", url)
     pipeline.add(conn)
     frames = [0]

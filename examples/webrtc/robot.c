@@ -68,6 +68,8 @@
 #include <glib-unix.h>
 #include <gst/gst.h>
 
+#include "gstrtcbotmissing.h"
+
 /* how often the application thread looks at the stop flag */
 #define GET_TIMEOUT (250 * GST_MSECOND)
 
@@ -110,10 +112,16 @@ camera_description (void)
   if (device)
     return g_strdup ("v4l2src name=camera");
 
-  /* the time in the picture shows the latency at a glance */
+  /* the time in the picture shows the latency at a glance; a decoration,
+   * so without it the pattern runs bare */
   overlay = gst_element_factory_find ("clockoverlay");
-  if (overlay == NULL)
+  if (overlay == NULL) {
+    gchar *why = gst_rtcbot_missing_element_text ("clockoverlay");
+
+    g_printerr ("Warning: %s; the test pattern runs without the clock\n", why);
+    g_free (why);
     return g_strdup ("videotestsrc is-live=true pattern=ball");
+  }
   gst_object_unref (overlay);
   return g_strdup ("videotestsrc is-live=true pattern=ball ! clockoverlay");
 }
@@ -267,11 +275,10 @@ main (int argc, char **argv)
   description = g_strdup_printf ("%s ! videoconvert ! rtcbotwebrtcbin "
       "name=conn listen-port=%d", camera, port);
   g_free (camera);
-  robot.pipeline = gst_parse_launch (description, &error);
+  robot.pipeline = gst_rtcbot_parse_launch (description, 0, &error);
   g_free (description);
   if (robot.pipeline == NULL) {
-    g_printerr ("%s (is GST_PLUGIN_PATH set to the build tree?)\n",
-        error->message);
+    g_printerr ("%s\n", error->message);
     g_clear_error (&error);
     return 1;
   }

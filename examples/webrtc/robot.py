@@ -28,6 +28,7 @@ then open http://127.0.0.1:8080/ and press the arrow keys.
 """
 import argparse
 import signal
+import os
 import sys
 import threading
 
@@ -35,6 +36,10 @@ import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import missing_elements  # noqa: E402  (examples/missing_elements.py)
 
 GET_TIMEOUT = 250 * Gst.MSECOND     # how often the thread checks for stop
 
@@ -45,6 +50,9 @@ def camera_description(device):
     if Gst.ElementFactory.find("clockoverlay"):
         # the time in the picture shows the latency at a glance
         return "videotestsrc is-live=true pattern=ball ! clockoverlay"
+    # a decoration: without it the pattern runs bare
+    print("Warning: %s; the test pattern runs without the clock"
+          % missing_elements.text("clockoverlay"), file=sys.stderr)
     return "videotestsrc is-live=true pattern=ball"
 
 
@@ -66,12 +74,11 @@ def main():
 
     Gst.init(None)
     try:
-        pipeline = Gst.parse_launch(
+        pipeline = missing_elements.parse_launch(
             "%s ! videoconvert ! rtcbotwebrtcbin name=conn listen-port=%d"
             % (camera_description(args.device), args.port))
     except GLib.Error as e:
-        print("%s (is GST_PLUGIN_PATH set to the build tree?)" % e.message,
-              file=sys.stderr)
+        print(e.message, file=sys.stderr)
         return 1
     conn = pipeline.get_by_name("conn")
     # properties, so no quoting of user input in the launch line

@@ -17,6 +17,7 @@ Exits 0 once it ran for --duration and got at least one answer.
 import argparse
 import json
 import subprocess
+import os
 import sys
 import time
 
@@ -24,6 +25,10 @@ import gi
 
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import missing_elements  # noqa: E402  (examples/missing_elements.py)
 
 
 def start_server(path):
@@ -51,6 +56,8 @@ def main():
 
     pipeline = Gst.Pipeline()
     ws = Gst.ElementFactory.make("rtcbotwebsocketbin")
+    if ws is None:
+        sys.exit(missing_elements.text("rtcbotwebsocketbin"))
     ws.set_property("url", args.url)
     pipeline.add(ws)
     # queued until the connection is open (RTCBot sends before connecting)

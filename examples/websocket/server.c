@@ -38,6 +38,8 @@
 #include <string.h>
 #include <gst/gst.h>
 
+#include "gstrtcbotmissing.h"
+
 static gint port = 8080;
 static gdouble duration = 0;
 
@@ -109,11 +111,10 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
 
-  pipeline = gst_parse_launch ("rtcbotwebsocketbin name=ws mode=server",
-      &error);
+  pipeline = gst_rtcbot_parse_launch ("rtcbotwebsocketbin name=ws mode=server",
+      0, &error);
   if (pipeline == NULL) {
-    g_printerr ("%s (is GST_PLUGIN_PATH set to the build tree?)\n",
-        error->message);
+    g_printerr ("%s\n", error->message);
     return 1;
   }
   /* a single-element description is that element: put it in a pipeline */

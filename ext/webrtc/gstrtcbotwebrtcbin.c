@@ -89,6 +89,7 @@
 
 #include <string.h>
 
+#include "gstrtcbotmissing.h"
 #include "gstrtcbotwebrtcbinprivate.h"
 #include "gstrtcbotjson.h"
 
@@ -1169,17 +1170,42 @@ remove_all_peers (GstRtcbotWebrtcBin * self)
   }
 }
 
+/* The elements every peer's webrtcbin creates for its transport (ICE,
+ * DTLS, SRTP, SCTP, RTP sessions): missing ones would only show as a
+ * failing peer, so they are looked for before listening. */
+static const gchar *const transport_elements[] = {
+  "webrtcbin", "nicesrc", "nicesink", "dtlssrtpenc", "dtlssrtpdec",
+  "srtpenc", "srtpdec", "sctpenc", "sctpdec", "rtpbin", NULL
+};
+
+static gboolean
+gst_rtcbot_webrtc_bin_check_transport (GstRtcbotWebrtcBin * self)
+{
+  const gchar *const *name;
+
+  for (name = transport_elements; *name; name++) {
+    GstElementFactory *factory = gst_element_factory_find (*name);
+
+    if (factory == NULL) {
+      gst_rtcbot_post_missing_element (GST_ELEMENT_CAST (self), *name);
+      return FALSE;
+    }
+    gst_object_unref (factory);
+  }
+  return TRUE;
+}
+
 static gboolean
 gst_rtcbot_webrtc_bin_start (GstRtcbotWebrtcBin * self)
 {
   GError *error = NULL;
 
   if (self->messages.src == NULL) {
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("The rtcbot plugin (rtcbotsrc, rtcbotsink) is missing"),
-        ("set GST_PLUGIN_PATH to where libgstrtcbot.so is"));
+    gst_rtcbot_post_missing_element (GST_ELEMENT_CAST (self), "rtcbotsrc");
     return FALSE;
   }
+  if (!gst_rtcbot_webrtc_bin_check_transport (self))
+    return FALSE;
   GST_OBJECT_LOCK (self);
   self->running = TRUE;
   self->open_channels = 0;

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "gstrtcbotwebrtcbinprivate.h"
+#include "gstrtcbotmissing.h"
 
 /* ---------------------------------------------------------------------- */
 /* media inputs: encode once, tee to every peer                           */
@@ -32,13 +33,7 @@
 static GstElement *
 make (GstRtcbotWebrtcBin * self, const gchar * factory)
 {
-  GstElement *element = gst_element_factory_make (factory, NULL);
-
-  if (element == NULL)
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("The GStreamer element \"%s\" is missing: install the package "
-            "that provides it (gst-inspect-1.0 %s)", factory, factory), (NULL));
-  return element;
+  return gst_rtcbot_make_element (GST_ELEMENT_CAST (self), factory);
 }
 
 static GstElement *
@@ -444,9 +439,11 @@ gst_rtcbot_webrtc_expose_received (GstRtcbotWebrtcBin * self, RtcPeer * peer,
   GstPad *sink;
 
   if (decodebin == NULL) {
+    gchar *text = gst_rtcbot_missing_element_text ("decodebin");
+
     GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
-        ("Cannot decode the media the peer sends: decodebin is missing"),
-        (NULL));
+        ("Cannot decode the media the peer sends: %s", text), (NULL));
+    g_free (text);
     return;
   }
   exposure = g_new0 (Exposure, 1);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <gst/video/video.h>
 
+#include "gstrtcbotmissing.h"
 #include "gstrtcbotwebrtcbinprivate.h"
 
 /* how long a departing peer's channel gets to say goodbye, and a peer
@@ -759,9 +760,11 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   guint latency, max_peers;
 
   if (webrtc == NULL) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "webrtcbin is missing (install gstreamer1.0-plugins-bad and "
-        "gstreamer1.0-nice)");
+    gchar *text = gst_rtcbot_missing_element_text ("webrtcbin");
+
+    g_set_error_literal (error, GST_CORE_ERROR,
+        GST_CORE_ERROR_MISSING_PLUGIN, text);
+    g_free (text);
     return NULL;
   }
 

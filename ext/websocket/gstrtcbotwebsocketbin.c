@@ -94,6 +94,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbin.h"
+#include "gstrtcbotmissing.h"
 #include "gstrtcbotwebsocketbinprivate.h"
 #include "gstrtcbotauth.h"
 #include "gstrtcbotcommon.h"
@@ -1011,9 +1012,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   /* ERRORS */
 no_elements:
   {
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("The rtcbotsrc and rtcbotsink elements are missing; check the "
-            "installation of the rtcbot plugin."), (NULL));
+    gst_rtcbot_post_missing_element (GST_ELEMENT_CAST (self), "rtcbotsrc");
     g_free (run);
     return FALSE;
   }

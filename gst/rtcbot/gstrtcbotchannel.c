@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gstrtcbotmissing.h"
 #include "gstrtcbotchannel.h"
 
 #define INLINE_MAX GST_RTCBOT_CHANNEL_INLINE_MAX
@@ -798,15 +799,15 @@ gst_rtcbot_description_build (gboolean source, const gchar * description,
     GstElement ** app, GError ** error)
 {
   GstElement *pipeline, *appel;
-  gchar *launch;
+  gchar *launch, *missing;
 
   /* as text, so a description may end (or start) with caps, as a
    * gst-launch-1.0 line does */
   launch = source ?
       g_strdup_printf ("%s ! appsink name=rtcbot-app", description) :
       g_strdup_printf ("appsrc name=rtcbot-app ! %s", description);
-  pipeline = gst_parse_launch_full (launch, NULL, GST_PARSE_FLAG_FATAL_ERRORS
-      | GST_PARSE_FLAG_PLACE_IN_BIN, error);
+  pipeline = gst_rtcbot_parse_launch (launch, GST_PARSE_FLAG_PLACE_IN_BIN,
+      error);
   g_free (launch);
   if (pipeline == NULL)
     return NULL;
@@ -821,9 +822,10 @@ gst_rtcbot_description_build (gboolean source, const gchar * description,
   appel = gst_bin_get_by_name (GST_BIN (pipeline), "rtcbot-app");
   if (appel == NULL) {
     gst_object_unref (pipeline);
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "the %s element is missing (gst-plugins-base app plugin)",
-        source ? "appsink" : "appsrc");
+    missing = gst_rtcbot_missing_element_text (source ? "appsink" : "appsrc");
+    g_set_error_literal (error, GST_CORE_ERROR,
+        GST_CORE_ERROR_MISSING_PLUGIN, missing);
+    g_free (missing);
     return NULL;
   }
   if (source) {

@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -285,12 +286,60 @@ play_private (GstRtcbotRunner * runner)
 
 /* Isolation process: a child running the helper */
 
+/* Where the helper may be, best first, for a plugin loaded from
+ * @plugin_dir: beside it (a meson build tree), where `meson install` put it
+ * relative to the plugin (so an installed tree works wherever it was
+ * copied, DESTDIR included), and the configured path. */
+static gchar **
+helper_candidates (const gchar * plugin_dir)
+{
+  GPtrArray *paths = g_ptr_array_new ();
+
+  if (plugin_dir) {
+    g_ptr_array_add (paths, g_build_filename (plugin_dir,
+            GST_RTCBOT_HELPER_NAME, NULL));
+    if (*GST_RTCBOT_HELPER_FROM_PLUGINS)
+      g_ptr_array_add (paths, g_canonicalize_filename
+          (GST_RTCBOT_HELPER_FROM_PLUGINS, plugin_dir));
+  }
+  g_ptr_array_add (paths, g_strdup (GST_RTCBOT_HELPER_PATH));
+  g_ptr_array_add (paths, NULL);
+  return (gchar **) g_ptr_array_free (paths, FALSE);
+}
+
+static gchar *
+find_helper (void)
+{
+  Dl_info info = { NULL, };
+  gchar *plugin_dir = NULL, *found = NULL;
+  gchar **candidates, **c;
+
+  if (dladdr ((gpointer) helper_candidates, &info) && info.dli_fname)
+    plugin_dir = g_path_get_dirname (info.dli_fname);
+  candidates = helper_candidates (plugin_dir);
+  for (c = candidates; *c && !found; c++)
+    if (g_file_test (*c, G_FILE_TEST_IS_EXECUTABLE))
+      found = g_strdup (*c);
+  if (found == NULL)
+    found = g_strjoinv (" or ", candidates);
+  g_strfreev (candidates);
+  g_free (plugin_dir);
+  return found;
+}
+
+/* $GST_RTCBOT_HELPER, else the first helper found (see
+ * helper_candidates()), else the places looked at. */
 static const gchar *
 helper_path (void)
 {
+  static gchar *found = NULL;
   const gchar *path = g_getenv (GST_RTCBOT_HELPER_ENV);
 
-  return path && *path ? path : GST_RTCBOT_HELPER_PATH;
+  if (path && *path)
+    return path;
+  if (g_once_init_enter (&found))
+    g_once_init_leave (&found, find_helper ());
+  return found;
 }
 
 static GstClockTime
@@ -331,8 +380,9 @@ spawn_child (GstRtcbotRunner * runner, GPid * pid,
 
   if (!g_file_test (helper, G_FILE_TEST_IS_EXECUTABLE)) {
     g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
-        "the isolation helper %s does not exist or is not executable "
-        "(set %s to its path)", helper, GST_RTCBOT_HELPER_ENV);
+        "the isolation helper %s was not found: install gst-rtcbot "
+        "(meson install, or the Debian package gstreamer1.0-rtcbot), or "
+        "set %s to its path", helper, GST_RTCBOT_HELPER_ENV);
     return FALSE;
   }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
