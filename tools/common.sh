@@ -33,8 +33,10 @@ as_root() {
 TEST_PACKAGES=(chromium fonts-dejavu-core)
 # ... tools/fuzz: libFuzzer and the sanitizers' runtime.
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
-# ... and the Debian package's build (tools/debcheck).
-TEST_PACKAGES+=(dpkg-dev debhelper fakeroot mmdebstrap)
+# ... and tools/deb: the Debian package's build, and the fresh root it is
+# installed into for its check.
+DEB_PACKAGES=(dpkg-dev debhelper fakeroot build-essential mmdebstrap)
+TEST_PACKAGES+=("${DEB_PACKAGES[@]}")
 
 # bench/run: its charts, and node for the websocket load generator (from
 # Debian only when the machine has no node of its own).

@@ -406,6 +406,8 @@ spawn_child (GstRtcbotRunner * runner, GPid * pid,
     close (sv[0]);
     return FALSE;
   }
+  GST_INFO_OBJECT (runner->element, "started %s (pid %d)", helper,
+      (gint) * pid);
   *channel = gst_rtcbot_channel_new (sv[0]);
   return TRUE;
 }
