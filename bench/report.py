@@ -28,6 +28,15 @@ THEIRS = "#c8553d"
 SIZE_LABELS = {64: "64 B", 65536: "64 KiB", 1048576: "1 MiB"}
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def repo_relative(command):
+    """command with the repository's absolute path taken out, so the
+    report names no path of the machine that ran it."""
+    return command.replace(REPO + os.sep, "").replace(REPO, ".")
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
@@ -125,7 +134,7 @@ def fanout_section(results, images):
                   % len(bad)))
     out.append(FANOUT_LARGE_NOTE)
     out.append("Command per configuration: `%s` (sizes and message counts "
-               "as listed by `bench/run`).\n" % runs[0]["command"])
+               "as listed by `bench/run`).\n" % repo_relative(runs[0]["command"]))
 
     if rows:
         fig, axes = plt.subplots(2, len(sizes), figsize=(4 * len(sizes), 6),
@@ -241,7 +250,7 @@ def websocket_section(results, images):
                       med("rtcbotwebsocketbin", ld, "rtt_p99_us"),
                       med("aiohttp", ld, "rtt_p50_us"),
                       med("aiohttp", ld, "rtt_p99_us")))
-    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -315,7 +324,7 @@ def datachannel_section(results, images):
                    % tuple(med(sides[0], f) / med(sides[1], f) for f in (
                        "msgs_per_s", "rtt_p50_ms", "rtt_p99_ms",
                        "server_cpu_s")))
-    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.2))
     colors = [OURS, THEIRS]
@@ -364,7 +373,7 @@ def latency_section(results, images):
                        r.get("rendered_p50_ms", float("nan")),
                        r.get("rendered_p95_ms", float("nan")), r["frames"],
                        r["unreadable"], r.get("sent", "")))
-    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
     fig, ax = plt.subplots(figsize=(7, 3.4))
     labels = ["%s\nlatency=%s" % (r["resolution"], r["receiver_latency_ms"])
@@ -427,7 +436,7 @@ def encode_section(results, images):
                    + " | ".join("**%.0f %%**" % (
                        100 * (med(s, most) - med(s, 1)) / (most - 1)
                        / med(s, 1)) for s in sides) + " |")
-    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
     fig, ax = plt.subplots(figsize=(6, 3.4))
     for side, color in zip(sides, (OURS, THEIRS, "#888")):
@@ -508,7 +517,7 @@ def isolation_section(results, images):
             10 * cpu(side) / med(side, "fps")))
     out.append("| **process / none** | **%.0f %%** | | |" % (
         100 * med("process", "fps") / med("none", "fps")))
-    out.append("\nCommand: `%s`.\n" % data["command"])
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
     fig, axes = plt.subplots(1, 2, figsize=(7, 3.2))
     for ax, (values, label, fmt) in zip(axes, (
