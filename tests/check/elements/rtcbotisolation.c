@@ -983,7 +983,8 @@ check_bad_description (const gchar * factory, const gchar * property,
   msg = wait_message (bus, GST_MESSAGE_ERROR);
   fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT_CAST (element));
   gst_message_parse_error (msg, &error, &debug);
-  fail_unless (strstr (error->message, "no element \"nosuchelement-xyz\""),
+  fail_unless (strstr (error->message,
+          "element \"nosuchelement-xyz\" not found: install"),
       "%s: %s", isolation, error->message);
   g_clear_error (&error);
   g_free (debug);
