@@ -1,0 +1,431 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* The bandwidth estimator, fed synthetic feedback: a sender following the
+ * target through a simulated bottleneck link (a FIFO of a given capacity
+ * that drops what would wait longer than its limit), no network. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include "../../../ext/webrtc/gstrtcbotcongestion.h"
+
+#define MIN_BITRATE 100000
+#define MAX_BITRATE 2000000
+#define START_BITRATE 300000
+#define PACKET_SIZE 1200
+#define FPS 30
+#define FEEDBACK_INTERVAL (100 * GST_MSECOND)
+
+typedef struct
+{
+  GstRtcbotCongestion *cc;
+  GstClockTime now;
+  guint capacity;               /* bits/s of the bottleneck */
+  GstClockTime queue_limit;     /* a packet that would wait longer is lost */
+  GstClockTime queue_free;      /* when the bottleneck is idle again */
+  gboolean twcc;                /* transport-wide feedback, else RRs only */
+  GArray *pending;              /* GstRtcbotCongestionPacket */
+  guint sent, lost;
+  GstClockTime last_feedback;
+  GstClockTime base_rtt;
+  guint reports;
+} Link;
+
+static void
+on_target (GstRtcbotCongestion * cc, guint bitrate, gpointer user_data)
+{
+  Link *link = user_data;
+
+  link->reports++;
+  fail_unless (bitrate >= MIN_BITRATE && bitrate <= MAX_BITRATE);
+}
+
+static void
+link_init (Link * link, guint capacity, gboolean twcc)
+{
+  memset (link, 0, sizeof (*link));
+  link->cc = gst_rtcbot_congestion_new (MIN_BITRATE, MAX_BITRATE,
+      START_BITRATE);
+  gst_rtcbot_congestion_set_target_func (link->cc, on_target, link);
+  link->now = 10 * GST_SECOND;
+  link->capacity = capacity;
+  link->queue_limit = 300 * GST_MSECOND;
+  link->twcc = twcc;
+  link->pending = g_array_new (FALSE, FALSE,
+      sizeof (GstRtcbotCongestionPacket));
+  link->base_rtt = 20 * GST_MSECOND;
+  link->last_feedback = link->now;
+}
+
+static void
+link_clear (Link * link)
+{
+  gst_rtcbot_congestion_free (link->cc);
+  g_array_free (link->pending, TRUE);
+}
+
+static void
+send_packet (Link * link, guint size)
+{
+  GstRtcbotCongestionPacket p = { link->now, GST_CLOCK_TIME_NONE, size };
+  GstClockTime start = MAX (link->now, link->queue_free);
+
+  link->sent++;
+  if (start - link->now > link->queue_limit) {
+    link->lost++;
+  } else {
+    p.arrival_time = start + gst_util_uint64_scale (size * 8, GST_SECOND,
+        link->capacity) + link->base_rtt / 2;
+    link->queue_free = p.arrival_time - link->base_rtt / 2;
+  }
+  g_array_append_val (link->pending, p);
+  gst_rtcbot_congestion_on_sent (link->cc, link->now, size);
+}
+
+/* Reports what has arrived (or was lost) by now. */
+static void
+give_feedback (Link * link)
+{
+  GArray *ready = g_array_new (FALSE, FALSE,
+      sizeof (GstRtcbotCongestionPacket));
+  guint i = 0, lost = 0, total = 0;
+  GstClockTime queueing = link->queue_free > link->now ?
+      link->queue_free - link->now : 0;
+
+  while (i < link->pending->len) {
+    GstRtcbotCongestionPacket *p = &g_array_index (link->pending,
+        GstRtcbotCongestionPacket, i);
+
+    if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time) || p->arrival_time <=
+        link->now) {
+      g_array_append_val (ready, *p);
+      g_array_remove_index (link->pending, i);
+    } else {
+      i++;
+    }
+  }
+  for (i = 0; i < ready->len; i++) {
+    total++;
+    if (!GST_CLOCK_TIME_IS_VALID (g_array_index (ready,
+                GstRtcbotCongestionPacket, i).arrival_time))
+      lost++;
+  }
+  if (link->twcc)
+    gst_rtcbot_congestion_on_packets (link->cc, link->now,
+        (GstRtcbotCongestionPacket *) ready->data, ready->len);
+  else if (total > 0)
+    gst_rtcbot_congestion_on_receiver_report (link->cc, link->now,
+        MIN (255, lost * 256 / total), link->base_rtt + queueing);
+  g_array_free (ready, TRUE);
+}
+
+/* Runs the link for @seconds with the sender at the target; returns the
+ * target at the end. */
+static guint
+run (Link * link, gdouble seconds)
+{
+  GstClockTime end = link->now + seconds * GST_SECOND;
+  GstClockTime frame = GST_SECOND / FPS;
+  GstClockTime interval = link->twcc ? FEEDBACK_INTERVAL : GST_SECOND;
+
+  while (link->now < end) {
+    guint bytes = gst_rtcbot_congestion_get_target (link->cc) / 8 / FPS;
+
+    while (bytes > 0) {
+      guint size = MIN (bytes, PACKET_SIZE);
+
+      send_packet (link, size);
+      bytes -= size;
+    }
+    link->now += frame;
+    if (link->now - link->last_feedback >= interval) {
+      give_feedback (link);
+      link->last_feedback = link->now;
+    }
+  }
+  return gst_rtcbot_congestion_get_target (link->cc);
+}
+
+GST_START_TEST (test_ramp_up)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 5000000, TRUE);
+  target = run (&link, 1);
+  fail_unless (target < 600000, "ramped to %u within 1 s", target);
+  target = run (&link, 20);
+  fail_unless (target >= 1500000, "only %u after 21 s on a free link", target);
+  fail_unless (link.reports > 0);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_capacity_drop)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 5000000, TRUE);
+  target = run (&link, 25);
+  fail_unless (target >= 1500000, "only %u before the drop", target);
+  link.capacity = 400000;
+  target = run (&link, 4);
+  fail_unless (target <= 500000, "still %u 4 s after the drop to 400 kbit/s",
+      target);
+  /* and it settles near the capacity rather than at the floor */
+  target = run (&link, 16);
+  fail_unless (target >= 200000 && target <= 520000,
+      "settled at %u on a 400 kbit/s link", target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recovery)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 400000, TRUE);
+  run (&link, 20);
+  link.capacity = 5000000;
+  target = run (&link, 10);
+  fail_unless (target >= 1000000, "only %u 10 s after the link was freed",
+      target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* Losses with no queue: a policer, or radio losses. */
+GST_START_TEST (test_loss_without_delay)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, 1000000);
+  GstRtcbotCongestionPacket packets[100];
+  GstClockTime now = GST_SECOND;
+  guint i, round;
+
+  for (round = 0; round < 20; round++) {
+    for (i = 0; i < G_N_ELEMENTS (packets); i++) {
+      packets[i].send_time = now + i * GST_MSECOND;
+      /* constant one-way delay; every fifth packet lost */
+      packets[i].arrival_time = i % 5 == 0 ? GST_CLOCK_TIME_NONE :
+          packets[i].send_time + 30 * GST_MSECOND;
+      packets[i].size = PACKET_SIZE;
+    }
+    now += 100 * GST_MSECOND;
+    gst_rtcbot_congestion_on_packets (cc, now, packets, 100);
+  }
+  fail_unless (gst_rtcbot_congestion_get_target (cc) < 500000,
+      "20 %% loss left the target at %u", gst_rtcbot_congestion_get_target
+      (cc));
+  gst_rtcbot_congestion_free (cc);
+
+  /* the same from receiver reports alone */
+  cc = gst_rtcbot_congestion_new (MIN_BITRATE, MAX_BITRATE, 1000000);
+  for (round = 0; round < 10; round++) {
+    now += GST_SECOND;
+    gst_rtcbot_congestion_on_receiver_report (cc, now, 51, 30 * GST_MSECOND);
+  }
+  fail_unless (gst_rtcbot_congestion_get_target (cc) < 500000);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+/* A queue building up with nothing lost yet: the delay trend alone. */
+GST_START_TEST (test_delay_without_loss)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, 1000000);
+  GstRtcbotCongestionPacket packets[3];
+  GstClockTime now = GST_SECOND, queue = 0;
+  guint frame, i;
+  GstStructure *stats;
+
+  for (frame = 0; frame < 90; frame++) {
+    GstClockTime send = now + frame * 33 * GST_MSECOND;
+
+    /* each frame waits 4 ms longer than the one before */
+    queue += 4 * GST_MSECOND;
+    for (i = 0; i < 3; i++) {
+      packets[i].send_time = send + i * 100 * GST_USECOND;
+      packets[i].arrival_time = packets[i].send_time + 20 * GST_MSECOND + queue;
+      packets[i].size = PACKET_SIZE;
+    }
+    gst_rtcbot_congestion_on_packets (cc, send + 30 * GST_MSECOND, packets, 3);
+  }
+  fail_unless (gst_rtcbot_congestion_get_target (cc) < 900000,
+      "a growing queue left the target at %u",
+      gst_rtcbot_congestion_get_target (cc));
+  stats = gst_rtcbot_congestion_get_stats (cc, now + 3 * GST_SECOND);
+  fail_unless_equals_string (gst_structure_get_string (stats, "feedback"),
+      "transport-cc");
+  fail_unless_equals_float (g_value_get_double (gst_structure_get_value
+          (stats, "loss")), 0.0);
+  gst_structure_free (stats);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_receiver_reports_only)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 5000000, FALSE);
+  target = run (&link, 20);
+  fail_unless (target >= 1000000, "only %u with clean receiver reports",
+      target);
+  link.capacity = 400000;
+  target = run (&link, 10);
+  fail_unless (target <= 600000, "still %u from receiver reports", target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_feedback)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, START_BITRATE);
+  GstStructure *stats;
+  guint i;
+
+  for (i = 0; i < 100; i++)
+    gst_rtcbot_congestion_on_sent (cc, i * 100 * GST_MSECOND, 5000);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), START_BITRATE);
+  /* an empty report is no feedback */
+  gst_rtcbot_congestion_on_packets (cc, 11 * GST_SECOND, NULL, 0);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), START_BITRATE);
+  stats = gst_rtcbot_congestion_get_stats (cc, 10 * GST_SECOND);
+  fail_unless_equals_string (gst_structure_get_string (stats, "feedback"),
+      "none");
+  fail_unless (g_value_get_uint (gst_structure_get_value (stats,
+              "sent-bitrate")) > 300000);
+  gst_structure_free (stats);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_remb)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, START_BITRATE);
+  /* 400 kbit/s = 200000 << 1, for two SSRCs */
+  const guint8 fci[] = { 'R', 'E', 'M', 'B', 2, (1 << 2) | 0x3, 0x0d, 0x40,
+    0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef
+  };
+  const guint8 huge[] = { 'R', 'E', 'M', 'B', 0, 0xff, 0xff, 0xff };
+  guint64 bitrate;
+  guint32 ssrcs[4];
+  guint n;
+
+  fail_unless (gst_rtcbot_congestion_parse_remb (fci, sizeof (fci),
+          &bitrate, ssrcs, 4, &n));
+  fail_unless_equals_uint64 (bitrate, 400000);
+  fail_unless_equals_int (n, 2);
+  fail_unless_equals_int (ssrcs[1], 0xdeadbeef);
+  /* truncated, or not REMB */
+  fail_if (gst_rtcbot_congestion_parse_remb (fci, 12, &bitrate, ssrcs, 4, &n));
+  fail_if (gst_rtcbot_congestion_parse_remb ((const guint8 *) "REMX\0\0\0\0",
+          8, &bitrate, ssrcs, 4, &n));
+  fail_unless (gst_rtcbot_congestion_parse_remb (huge, sizeof (huge),
+          &bitrate, ssrcs, 4, &n));
+  fail_unless_equals_uint64 (bitrate, G_MAXUINT64);
+
+  gst_rtcbot_congestion_on_remb (cc, GST_SECOND, 400000);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), 400000);
+  gst_rtcbot_congestion_on_remb (cc, GST_SECOND, 0);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), MIN_BITRATE);
+  gst_rtcbot_congestion_on_remb (cc, GST_SECOND, G_MAXUINT64);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), MAX_BITRATE);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+/* Garbage feedback: zero, huge, backwards and wrapped times. */
+GST_START_TEST (test_absurd_feedback)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, START_BITRATE);
+  GstRtcbotCongestionPacket packets[64];
+  GRand *rand = g_rand_new_with_seed (42);
+  static const GstClockTime edges[] = { 0, 1, G_MAXINT64, G_MAXUINT64 - 1,
+    G_MAXUINT64, G_MAXINT64 + (guint64) 1
+  };
+  guint round, i;
+
+  for (round = 0; round < 2000; round++) {
+    for (i = 0; i < G_N_ELEMENTS (packets); i++) {
+      packets[i].send_time = g_rand_boolean (rand) ?
+          edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))] :
+          ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      packets[i].arrival_time = g_rand_boolean (rand) ?
+          edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))] :
+          packets[i].send_time + (gint64) g_rand_int (rand) -
+          (gint64) G_MAXINT32;
+      packets[i].size = g_rand_int (rand);
+    }
+    gst_rtcbot_congestion_on_packets (cc, edges[round % G_N_ELEMENTS (edges)],
+        packets, g_rand_int_range (rand, 0, G_N_ELEMENTS (packets) + 1));
+    gst_rtcbot_congestion_on_receiver_report (cc, g_rand_int (rand),
+        g_rand_int_range (rand, 0, 256), edges[round % G_N_ELEMENTS (edges)]);
+    gst_rtcbot_congestion_on_sent (cc, edges[round % G_N_ELEMENTS (edges)],
+        g_rand_int (rand));
+    fail_unless (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
+    fail_unless (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);
+  }
+  gst_structure_free (gst_rtcbot_congestion_get_stats (cc, 0));
+  g_rand_free (rand);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbotcongestion_suite (void)
+{
+  Suite *s = suite_create ("rtcbotcongestion");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_ramp_up);
+  tcase_add_test (tc, test_capacity_drop);
+  tcase_add_test (tc, test_recovery);
+  tcase_add_test (tc, test_loss_without_delay);
+  tcase_add_test (tc, test_delay_without_loss);
+  tcase_add_test (tc, test_receiver_reports_only);
+  tcase_add_test (tc, test_no_feedback);
+  tcase_add_test (tc, test_remb);
+  tcase_add_test (tc, test_absurd_feedback);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbotcongestion);
