@@ -38,30 +38,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchstats import loadavg, percentile, rounded  # noqa: E402
+
 RESOLUTIONS = [(640, 480), (1280, 720)]
 DEFAULT_LATENCY = 50            # rtcbotwebrtcbin's `latency` default (ms)
 WARMUP = 2.0
 GOAL_P50_MS = 50.0
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def percentile(values, q):
-    """Linear interpolation between closest ranks (numpy's default)."""
-    if not values:
-        return None
-    s = sorted(values)
-    pos = (len(s) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def rounded(x, digits=1):
-    return None if x is None else round(x, digits)
 
 
 def run_segment(binary, env, width, height, latency, duration, png=None):

@@ -1,0 +1,124 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* The bandwidth estimator's feedback path (ext/webrtc/gstrtcbotcongestion.c),
+ * which sees what every peer sends back: the input is read as a sequence
+ * of records, each a kind byte and its fields, fed as REMB blocks (parsed
+ * by gst_rtcbot_congestion_parse_remb), receiver reports, transport-wide
+ * packet reports and sent packets, with arbitrary times (zero, huge,
+ * backwards, wrapped). Besides memory errors and UB it checks what the
+ * header promises: the target never leaves [min, max], and the stats are
+ * always there. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "fuzz.h"
+#include "gstrtcbotcongestion.h"
+
+#define MIN_BITRATE 50000
+#define MAX_BITRATE 3000000
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  return 0;
+}
+
+typedef struct
+{
+  const uint8_t *data;
+  size_t size;
+} Reader;
+
+static guint64
+take (Reader * r, guint bytes)
+{
+  guint64 v = 0;
+
+  while (bytes-- > 0 && r->size > 0) {
+    v = (v << 8) | *r->data++;
+    r->size--;
+  }
+  return v;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, 500000);
+  GstRtcbotCongestionPacket packets[32];
+  Reader r = { data, size };
+  GstStructure *stats;
+
+  while (r.size > 0) {
+    guint kind = take (&r, 1) % 4, n, i;
+    GstClockTime now = take (&r, 8);
+
+    switch (kind) {
+      case 0:{
+        guint8 fci[64];
+        guint64 bitrate;
+        guint32 ssrcs[4];
+        guint n_ssrcs;
+
+        /* MIN evaluates its arguments twice */
+        n = take (&r, 1);
+        n = MIN (n, MIN (sizeof (fci), r.size));
+        memcpy (fci, r.data, n);
+        r.data += n;
+        r.size -= n;
+        if (gst_rtcbot_congestion_parse_remb (fci, n, &bitrate, ssrcs, 4,
+                &n_ssrcs)) {
+          FUZZ_CHECK (n_ssrcs <= 4 && n_ssrcs <= fci[4]);
+          gst_rtcbot_congestion_on_remb (cc, now, bitrate);
+        }
+        break;
+      }
+      case 1:
+        gst_rtcbot_congestion_on_receiver_report (cc, now, take (&r, 1),
+            take (&r, 8));
+        break;
+      case 2:
+        n = take (&r, 1) % (G_N_ELEMENTS (packets) + 1);
+        for (i = 0; i < n; i++) {
+          packets[i].send_time = take (&r, 8);
+          packets[i].arrival_time = take (&r, 8);
+          packets[i].size = take (&r, 4);
+        }
+        gst_rtcbot_congestion_on_packets (cc, now, packets, n);
+        break;
+      default:
+        gst_rtcbot_congestion_on_sent (cc, now, take (&r, 4));
+        break;
+    }
+    FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
+    FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);
+  }
+  stats = gst_rtcbot_congestion_get_stats (cc, take (&r, 8));
+  FUZZ_CHECK (stats != NULL);
+  gst_structure_free (stats);
+  gst_rtcbot_congestion_free (cc);
+  return 0;
+}
