@@ -66,6 +66,17 @@
  * * `rtcbot-peer-connected`, `rtcbot-peer-closed` (element messages):
  *   fields `peer` (guint, unique in this run) and `address` (string: the
  *   HTTP client's "ip:port", the `connect-url`, or "application").
+ * * `rtcbot-peer-stats` (element message), about once a second for each
+ *   peer that is sent media, and what `get-peer-stats` returns: `peer`
+ *   (guint), `estimate` (guint, bit/s: the peer's bandwidth estimate),
+ *   `feedback` (string: "transport-cc", "remb", "receiver-reports" or
+ *   "none"), `sent-bitrate` and `acked-bitrate` (guint, bit/s),
+ *   `delay-based`, `loss-based` and `remb` (guint, bit/s: the estimates
+ *   whose smallest is `estimate`, 0 for none yet), `delay-signal` (string:
+ *   "normal", "overuse" or "underuse"), `loss` (gdouble, 0–1), `rtt`
+ *   (guint64, ns), `encoder-bitrate` (guint, bit/s), `level` (gint, 0–3:
+ *   full, half frame rate, half size, quarter size), `width`, `height`
+ *   (gint) and `framerate` (fraction) of the video as sent.
  * * An error when the HTTP server cannot listen (naming host:port), when
  *   the `connect-url` server cannot be reached or answers badly, and when
  *   the connection made with `connect-url` fails (naming the ICE state).
@@ -102,6 +113,10 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
     "target-bitrate=1500000 error-resilient=partitions"
 #define DEFAULT_PROP_LATENCY 50
 #define DEFAULT_PROP_MAX_PEERS 0
+#define DEFAULT_PROP_CONGESTION_CONTROL GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE
+#define DEFAULT_PROP_MIN_BITRATE 100000
+#define DEFAULT_PROP_MAX_BITRATE 1500000
+#define DEFAULT_PROP_START_BITRATE 800000
 #define DEFAULT_PROP_REQUEST_TIMEOUT 20
 #define DEFAULT_PROP_GATHER_TIMEOUT 5000
 #define DEFAULT_PROP_TLS_VALIDATION TRUE
@@ -135,6 +150,10 @@ enum
   PROP_INVALID_MESSAGES,
   PROP_READY,
   PROP_CLOSED,
+  PROP_CONGESTION_CONTROL,
+  PROP_MIN_BITRATE,
+  PROP_MAX_BITRATE,
+  PROP_START_BITRATE,
   N_PROPS
 };
 
@@ -148,6 +167,7 @@ enum
   SIGNAL_CREATE_OFFER,
   SIGNAL_CREATE_ANSWER,
   SIGNAL_SET_REMOTE_DESCRIPTION,
+  SIGNAL_GET_PEER_STATS,
   LAST_SIGNAL
 };
 
@@ -175,6 +195,15 @@ GST_STATIC_PAD_TEMPLATE ("video_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
 static GstStaticPadTemplate audio_src_template =
 GST_STATIC_PAD_TEMPLATE ("audio_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("audio/x-raw"));
+
+static GstStructure *gst_rtcbot_webrtc_bin_get_peer_stats (GstRtcbotWebrtcBin
+    * self, guint peer_id);
+static void set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id,
+    guint bitrate);
+
+G_DEFINE_ENUM_TYPE (GstRtcbotCongestionControl, gst_rtcbot_congestion_control,
+    G_DEFINE_ENUM_VALUE (GST_RTCBOT_CONGESTION_CONTROL_NONE, "none"),
+    G_DEFINE_ENUM_VALUE (GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE, "adaptive"));
 
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebrtcBin, gst_rtcbot_webrtc_bin,
     GST_TYPE_BIN, GST_DEBUG_CATEGORY_INIT (gst_rtcbot_webrtc_bin_debug,
@@ -516,6 +545,59 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
    *
    * Since: 0.1
    */
+  /**
+   * GstRtcbotWebrtcBin:congestion-control:
+   *
+   * `adaptive`: each peer's bandwidth is estimated from the feedback it
+   * sends, and the video encoder's bitrate follows the best-connected
+   * peer's estimate, between `min-bitrate` and `max-bitrate`. `none`: the
+   * encoder keeps the bitrate its `video-encoder` description sets.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CONGESTION_CONTROL] = g_param_spec_enum
+      ("congestion-control", "Congestion control",
+      "How the video bitrate follows the peers' links",
+      GST_TYPE_RTCBOT_CONGESTION_CONTROL, DEFAULT_PROP_CONGESTION_CONTROL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:min-bitrate:
+   *
+   * Lowest video bitrate, bit/s, congestion control goes down to.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MIN_BITRATE] = g_param_spec_uint ("min-bitrate",
+      "Min bitrate", "Lowest video bitrate (bit/s)", 10000, G_MAXINT,
+      DEFAULT_PROP_MIN_BITRATE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:max-bitrate:
+   *
+   * Highest video bitrate, bit/s, congestion control goes up to.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_BITRATE] = g_param_spec_uint ("max-bitrate",
+      "Max bitrate", "Highest video bitrate (bit/s)", 10000, G_MAXINT,
+      DEFAULT_PROP_MAX_BITRATE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstRtcbotWebrtcBin:start-bitrate:
+   *
+   * Video bitrate, bit/s, of a new peer until its feedback says more; a
+   * peer that never sends feedback stays at it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_START_BITRATE] = g_param_spec_uint ("start-bitrate",
+      "Start bitrate", "Video bitrate of a new peer (bit/s)", 10000,
+      G_MAXINT, DEFAULT_PROP_START_BITRATE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
   properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
       "Closed by the application, or the connection ended", FALSE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -660,6 +742,25 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       G_CALLBACK (gst_rtcbot_webrtc_bin_set_remote_description), NULL, NULL,
       NULL, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
+  /**
+   * GstRtcbotWebrtcBin::get-peer-stats:
+   * @rtcbotwebrtcbin: the element
+   * @peer: the `peer` of an `rtcbot-peer-connected` message
+   *
+   * What the element knows of one peer's link, the fields of the
+   * `rtcbot-peer-stats` message (see the element's documentation).
+   *
+   * Returns: (transfer full) (nullable): the statistics, NULL when no such
+   * peer is connected.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_GET_PEER_STATS] =
+      g_signal_new_class_handler ("get-peer-stats", type,
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtcbot_webrtc_bin_get_peer_stats), NULL, NULL,
+      NULL, GST_TYPE_STRUCTURE, 1, G_TYPE_UINT);
+
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_change_state);
   element_class->request_new_pad =
@@ -696,6 +797,10 @@ gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
   self->video_encoder = g_strdup (DEFAULT_PROP_VIDEO_ENCODER);
   self->latency = DEFAULT_PROP_LATENCY;
   self->max_peers = DEFAULT_PROP_MAX_PEERS;
+  self->congestion_control = DEFAULT_PROP_CONGESTION_CONTROL;
+  self->min_bitrate = DEFAULT_PROP_MIN_BITRATE;
+  self->max_bitrate = DEFAULT_PROP_MAX_BITRATE;
+  self->start_bitrate = DEFAULT_PROP_START_BITRATE;
   self->request_timeout = DEFAULT_PROP_REQUEST_TIMEOUT;
   self->gather_timeout = DEFAULT_PROP_GATHER_TIMEOUT;
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
@@ -798,6 +903,17 @@ gst_rtcbot_webrtc_bin_set_property (GObject * object, guint prop_id,
       self->max_peers = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CONGESTION_CONTROL:
+      GST_OBJECT_LOCK (self);
+      self->congestion_control = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      gst_rtcbot_webrtc_bin_bitrate_changed (self);
+      break;
+    case PROP_MIN_BITRATE:
+    case PROP_MAX_BITRATE:
+    case PROP_START_BITRATE:
+      set_bitrate_limit (self, prop_id, g_value_get_uint (value));
+      break;
     case PROP_REQUEST_TIMEOUT:
       GST_OBJECT_LOCK (self);
       self->request_timeout = g_value_get_uint (value);
@@ -871,6 +987,18 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_PEERS:
       g_value_set_uint (value, self->max_peers);
+      break;
+    case PROP_CONGESTION_CONTROL:
+      g_value_set_enum (value, self->congestion_control);
+      break;
+    case PROP_MIN_BITRATE:
+      g_value_set_uint (value, self->min_bitrate);
+      break;
+    case PROP_MAX_BITRATE:
+      g_value_set_uint (value, self->max_bitrate);
+      break;
+    case PROP_START_BITRATE:
+      g_value_set_uint (value, self->start_bitrate);
       break;
     case PROP_GATHER_TIMEOUT:
       g_value_set_uint (value, self->gather_timeout);
@@ -1529,6 +1657,128 @@ gst_rtcbot_webrtc_bin_create_answer (GstRtcbotWebrtcBin * self,
   }
   gst_rtcbot_webrtc_peer_unref (peer);
   return answer;
+}
+
+static GstStructure *
+gst_rtcbot_webrtc_bin_get_peer_stats (GstRtcbotWebrtcBin * self, guint peer_id)
+{
+  RtcPeer *peer = NULL;
+  GstStructure *stats;
+  GList *l;
+
+  GST_OBJECT_LOCK (self);
+  for (l = self->peers; l && !peer; l = l->next)
+    if (((RtcPeer *) l->data)->id == peer_id)
+      peer = gst_rtcbot_webrtc_peer_ref (l->data);
+  GST_OBJECT_UNLOCK (self);
+  if (peer == NULL)
+    return NULL;
+  stats = gst_rtcbot_webrtc_peer_stats (peer);
+  gst_rtcbot_webrtc_peer_unref (peer);
+  return stats;
+}
+
+/* ---------------------------------------------------------------------- */
+/* congestion control: the encoders follow the peers' estimates            */
+
+static gpointer
+copy_peer (gconstpointer peer, gpointer unused)
+{
+  return gst_rtcbot_webrtc_peer_ref ((RtcPeer *) peer);
+}
+
+static void
+set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
+{
+  GList *peers, *l;
+
+  GST_OBJECT_LOCK (self);
+  if (prop_id == PROP_MIN_BITRATE)
+    self->min_bitrate = bitrate;
+  else if (prop_id == PROP_MAX_BITRATE)
+    self->max_bitrate = bitrate;
+  else
+    self->start_bitrate = bitrate;
+  peers = g_list_copy_deep (self->peers, copy_peer, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (l = peers; l; l = l->next) {
+    RtcPeer *peer = l->data;
+
+    gst_rtcbot_congestion_set_limits (peer->cc, self->min_bitrate,
+        self->max_bitrate);
+  }
+  g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+  gst_rtcbot_webrtc_bin_bitrate_changed (self);
+}
+
+/* Any thread; called when an estimate moved, and about once a second so
+ * that the video level settles at a steady estimate. One encoding feeds
+ * every peer: it follows the best-connected
+ * peer's estimate, so that a peer on a poor link never lowers the picture
+ * of the others (it loses frames in its own queue instead). */
+void
+gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
+{
+  GList *peers, *l;
+  GPtrArray *encoders;
+  guint best = 0, i;
+  gboolean adaptive, changed;
+
+  GST_OBJECT_LOCK (self);
+  adaptive = self->congestion_control != GST_RTCBOT_CONGESTION_CONTROL_NONE;
+  peers = g_list_copy_deep (self->peers, copy_peer, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (l = peers; l; l = l->next)
+    best = MAX (best, gst_rtcbot_congestion_get_target (((RtcPeer *)
+                l->data)->cc));
+  g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+  if (!adaptive || best == 0)
+    return;
+
+  GST_OBJECT_LOCK (self);
+  changed = best != self->encoder_bitrate;
+  self->encoder_bitrate = best;
+  /* triples of element, property name, value: set without the lock */
+  encoders = g_ptr_array_new ();
+  for (l = self->inputs; l; l = l->next) {
+    RtcInput *input = l->data;
+    gint level;
+
+    if (input->size_filter) {
+      level = gst_rtcbot_webrtc_input_choose_level (input, best,
+          self->video_width, self->video_height, self->video_fps_n,
+          self->video_fps_d);
+      if (level != g_atomic_int_get (&input->level)) {
+        GST_INFO_OBJECT (self, "video level %d at %u bit/s", level, best);
+        g_atomic_int_set (&input->level, level);
+        g_ptr_array_add (encoders, gst_object_ref (input->size_filter));
+        g_ptr_array_add (encoders, (gpointer) "caps");
+        g_ptr_array_add (encoders, gst_rtcbot_webrtc_input_level_caps (level,
+                self->video_width, self->video_height));
+      }
+    }
+    if (changed && input->encoder && input->rate_property) {
+      g_ptr_array_add (encoders, gst_object_ref (input->encoder));
+      g_ptr_array_add (encoders, (gpointer) input->rate_property);
+      g_ptr_array_add (encoders, GUINT_TO_POINTER (best / input->rate_unit));
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  GST_DEBUG_OBJECT (self, "video bitrate %u bit/s", best);
+  for (i = 0; i + 2 < encoders->len; i += 3) {
+    const gchar *property = encoders->pdata[i + 1];
+
+    if (g_str_equal (property, "caps")) {
+      g_object_set (encoders->pdata[i], "caps", encoders->pdata[i + 2], NULL);
+      gst_caps_unref (encoders->pdata[i + 2]);
+    } else {
+      g_object_set (encoders->pdata[i], property,
+          GPOINTER_TO_UINT (encoders->pdata[i + 2]), NULL);
+    }
+    gst_object_unref (encoders->pdata[i]);
+  }
+  g_ptr_array_free (encoders, TRUE);
 }
 
 static gboolean

@@ -31,6 +31,26 @@ G_DECLARE_FINAL_TYPE (GstRtcbotWebrtcBin, gst_rtcbot_webrtc_bin, GST,
 
 GST_ELEMENT_REGISTER_DECLARE (rtcbotwebrtcbin);
 
+/**
+ * GstRtcbotCongestionControl:
+ * @GST_RTCBOT_CONGESTION_CONTROL_NONE: the video encoders keep the bitrate
+ *   their `video-encoder` description gives them
+ * @GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE: each peer's bandwidth is
+ *   estimated from the feedback it sends (transport-wide congestion
+ *   control, REMB, RTCP receiver reports) and the encoders follow
+ *
+ * Since: 0.1
+ */
+typedef enum
+{
+  GST_RTCBOT_CONGESTION_CONTROL_NONE,
+  GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE,
+} GstRtcbotCongestionControl;
+
+#define GST_TYPE_RTCBOT_CONGESTION_CONTROL \
+  (gst_rtcbot_congestion_control_get_type ())
+GType gst_rtcbot_congestion_control_get_type (void);
+
 G_END_DECLS
 
 #endif /* __GST_RTCBOT_WEBRTC_BIN_H__ */

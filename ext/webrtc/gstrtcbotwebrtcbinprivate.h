@@ -29,6 +29,7 @@
 
 #include "gstrtcbotwebrtcbin.h"
 #include "gstrtcbotmessagebin.h"
+#include "gstrtcbotcongestion.h"
 
 G_BEGIN_DECLS
 
@@ -60,7 +61,25 @@ typedef struct
   gchar *encoding;              /* "VP8", "H264", "OPUS"; object lock */
   gboolean failed;              /* caps we cannot send; object lock */
   gboolean idle;                /* dropping: no peer; queue's thread only */
+  GstElement *encoder;          /* the element whose bitrate is driven */
+  const gchar *rate_property;   /* its bitrate property, NULL = none */
+  guint rate_unit;              /* bit/s per unit of that property */
+  GstElement *size_filter;      /* capsfilter after videoscale */
+  gint level;                   /* GST_RTCBOT_VIDEO_LEVELS index; atomic */
+  gint64 level_changed;         /* monotonic µs; object lock */
+  guint64 frames;               /* encoder input thread only */
 } RtcInput;
+
+/* What congestion control sends at lower bitrates: the frame rate halved
+ * first, then the size. */
+typedef struct
+{
+  gint size_divisor;
+  gint rate_divisor;
+} RtcVideoLevel;
+
+#define RTC_VIDEO_LEVELS 4
+extern const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS];
 
 struct _GstRtcbotWebrtcBin
 {
@@ -89,6 +108,12 @@ struct _GstRtcbotWebrtcBin
   gboolean ready;
   gboolean closed;
   gboolean closed_for_good;     /* `close`, or the connect-url connection ended */
+  GstRtcbotCongestionControl congestion_control;
+  guint min_bitrate;
+  guint max_bitrate;
+  guint start_bitrate;
+  guint encoder_bitrate;        /* what the video encoders are set to */
+  gint video_width, video_height, video_fps_n, video_fps_d;
   guint64 invalid_messages;
   gint64 last_warning;
 
@@ -130,6 +155,10 @@ void gst_rtcbot_webrtc_bin_notify_bound_port (GstRtcbotWebrtcBin * self);
 RtcInput *gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
     GstPadTemplate * templ, const gchar * name, gboolean video);
 void gst_rtcbot_webrtc_input_free (RtcInput * input);
+gint gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
+    gint width, gint height, gint fps_n, gint fps_d);
+GstCaps *gst_rtcbot_webrtc_input_level_caps (gint level, gint width,
+    gint height);
 GstElement *gst_rtcbot_webrtc_payloader_new (const gchar * encoding, gint pt);
 GstCaps *gst_rtcbot_webrtc_rtp_caps (const gchar * encoding, gint pt);
 void gst_rtcbot_webrtc_expose_received (GstRtcbotWebrtcBin * self,
@@ -151,7 +180,7 @@ struct _RtcPeer
   GList *branches;              /* RtcBranch */
   GList *exposed;               /* ghost pads of received media */
   GList *decoders;
-  GList *watched;               /* DTLS transports we listen to */
+  GList *watched;               /* objects whose signals we listen to */
   GstWebRTCDataChannel *channel;
   gboolean channel_open;
   gboolean channel_closed;
@@ -161,6 +190,12 @@ struct _RtcPeer
   gboolean connected_posted;
   gboolean transport_closed;    /* the peer closed DTLS (close_notify) */
   gchar *failure;               /* the first error of its transport */
+  guint32 ssrcs[8];             /* what we send it under */
+  guint n_ssrcs;
+  guint64 rtcp_sessions;        /* rtpbin sessions whose RTCP we read */
+  GstClockTime stats_posted;
+
+  GstRtcbotCongestion *cc;      /* its bandwidth estimate; own lock */
 };
 
 RtcPeer *gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self,
@@ -177,8 +212,17 @@ void gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer);
 void gst_rtcbot_webrtc_peer_fail (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer);
+void gst_rtcbot_webrtc_peer_connect (RtcPeer * peer, gpointer instance,
+    const gchar * signal, GCallback callback);
 RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,
     GstObject * object);
+
+/* gstrtcbotwebrtcbandwidth.c: estimates fed from each peer's feedback */
+void gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer);
+void gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer,
+    GstElement * payloader);
+GstStructure *gst_rtcbot_webrtc_peer_stats (RtcPeer * peer);
+void gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self);
 
 /* gstrtcbotwebrtcsdp.c: RTCBot's {"type","sdp"} JSON */
 GstSDPMessage *gst_rtcbot_webrtc_parse_description (const gchar * json,

@@ -26,6 +26,7 @@
 
 #include "gstrtcbotwebrtcbinprivate.h"
 #include "gstrtcbotmissing.h"
+#include <gst/video/video.h>
 
 /* ---------------------------------------------------------------------- */
 /* media inputs: encode once, tee to every peer                           */
@@ -56,6 +57,155 @@ video_encoder_new (GstRtcbotWebrtcBin * self)
   }
   g_free (description);
   return encoder;
+}
+
+/* The bitrate property congestion control drives, and its unit in bit/s:
+ * the known encoders by name, else a `target-bitrate` in bit/s or a
+ * `bitrate` in kbit/s (the unit of x264enc, nvh264enc, vaapih264enc and
+ * most hardware encoders). */
+static gboolean
+rate_property_of (GstElement * element, const gchar ** property, guint * unit)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const gchar *name = factory ?
+      gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)) : "";
+  GObjectClass *klass = G_OBJECT_GET_CLASS (element);
+
+  if (g_str_equal (name, "openh264enc")) {
+    *property = "bitrate";
+    *unit = 1;
+  } else if (g_object_class_find_property (klass, "target-bitrate")) {
+    *property = "target-bitrate";
+    *unit = 1;
+  } else if (g_object_class_find_property (klass, "bitrate")) {
+    *property = "bitrate";
+    *unit = 1000;
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The element of @encoder (an element or a bin from the video-encoder
+ * description) whose bitrate congestion control drives. */
+static void
+find_rate_property (RtcInput * input, GstElement * encoder)
+{
+  GstIterator *it;
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  if (!GST_IS_BIN (encoder)) {
+    if (rate_property_of (encoder, &input->rate_property, &input->rate_unit))
+      input->encoder = encoder;
+    return;
+  }
+  it = gst_bin_iterate_recurse (GST_BIN_CAST (encoder));
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+
+        if (GST_IS_VIDEO_ENCODER (e) && rate_property_of (e,
+                &input->rate_property, &input->rate_unit)) {
+          input->encoder = e;
+          done = TRUE;
+        }
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  if (input->encoder == NULL)
+    GST_WARNING_OBJECT (input->self, "no bitrate property found in the "
+        "video encoder: congestion control cannot change its bitrate");
+}
+
+const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
+  {1, 1}, {1, 2}, {2, 2}, {4, 2}
+};
+
+/* Bits per pixel a level needs: below it VP8 and H.264 at their coarsest
+ * quantizer still exceed the bitrate, and every frame comes late. */
+#define LEVEL_BITS_PER_PIXEL 0.08
+/* a higher level is taken only with this much room, and levels change at
+ * most this often: each change costs a keyframe */
+#define LEVEL_UP_MARGIN 1.3
+#define LEVEL_MIN_INTERVAL_US (2 * G_USEC_PER_SEC)
+
+/* With the object lock: the level for @bitrate, given the input's size,
+ * or the current one while the last change is recent. */
+gint
+gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
+    gint width, gint height, gint fps_n, gint fps_d)
+{
+  gint current = g_atomic_int_get (&input->level), level;
+  gdouble fps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 30.0;
+  gint64 now = g_get_monotonic_time ();
+
+  if (width <= 0 || height <= 0)
+    return current;
+  if (input->level_changed && now - input->level_changed <
+      LEVEL_MIN_INTERVAL_US)
+    return current;
+  for (level = 0; level < RTC_VIDEO_LEVELS - 1; level++) {
+    const RtcVideoLevel *l = &gst_rtcbot_webrtc_video_levels[level];
+    gdouble need = (gdouble) (width / l->size_divisor) *
+        (height / l->size_divisor) * (fps / l->rate_divisor) *
+        LEVEL_BITS_PER_PIXEL;
+
+    if (bitrate >= need * (level < current ? LEVEL_UP_MARGIN : 1.0))
+      break;
+  }
+  if (level != current)
+    input->level_changed = now;
+  return level;
+}
+
+/* The caps of the size filter for @level of a @width × @height input. */
+GstCaps *
+gst_rtcbot_webrtc_input_level_caps (gint level, gint width, gint height)
+{
+  gint divisor = gst_rtcbot_webrtc_video_levels[level].size_divisor;
+
+  if (divisor == 1)
+    return gst_caps_new_empty_simple ("video/x-raw");
+  /* even sizes: encoders of 4:2:0 want them */
+  return gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT,
+      MAX (2, width / divisor & ~1), "height", G_TYPE_INT,
+      MAX (2, height / divisor & ~1), NULL);
+}
+
+/* Encoder input: at levels with a lower frame rate every other frame is
+ * dropped and the kept one lasts for both, so that the encoder's rate
+ * control spends the bitrate over the real duration. */
+static GstPadProbeReturn
+drop_for_level (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  RtcInput *input = user_data;
+  gint level = g_atomic_int_get (&input->level);
+  gint divisor = gst_rtcbot_webrtc_video_levels[level].rate_divisor;
+  GstBuffer *buffer;
+
+  if (divisor == 1)
+    return GST_PAD_PROBE_OK;
+  if (input->frames++ % divisor != 0)
+    return GST_PAD_PROBE_DROP;
+  buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (GST_BUFFER_DURATION_IS_VALID (buffer)) {
+    buffer = gst_buffer_make_writable (buffer);
+    GST_BUFFER_DURATION (buffer) *= divisor;
+    GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  }
+  return GST_PAD_PROBE_OK;
 }
 
 /* "VP8", "H264" or "OPUS" for encoded caps we can send, else NULL */
@@ -108,10 +258,15 @@ chain_for (RtcInput * input, const GstStructure * s, const gchar ** encoding)
 
   if (gst_structure_has_name (s, "video/x-raw")) {
     GstElement *convert = make (self, "videoconvert");
-    GstElement *encoder = convert ? video_encoder_new (self) : NULL;
+    GstElement *scale = convert ? make (self, "videoscale") : NULL;
+    GstElement *filter = scale ? make (self, "capsfilter") : NULL;
+    GstElement *encoder = filter ? video_encoder_new (self) : NULL;
+    GstPad *filter_src;
 
     if (encoder == NULL) {
       gst_clear_object (&convert);
+      gst_clear_object (&scale);
+      gst_clear_object (&filter);
       return NULL;
     }
     *encoding = encoder_output (encoder);
@@ -120,10 +275,21 @@ chain_for (RtcInput * input, const GstStructure * s, const gchar ** encoding)
           ("The video encoder does not produce VP8 or H.264"),
           ("check the video-encoder property"));
       gst_object_unref (convert);
+      gst_object_unref (scale);
+      gst_object_unref (filter);
       gst_object_unref (encoder);
       return NULL;
     }
-    chain = g_list_append (g_list_append (NULL, convert), encoder);
+    find_rate_property (input, encoder);
+    input->size_filter = filter;
+    filter_src = gst_element_get_static_pad (filter, "src");
+    gst_pad_add_probe (filter_src, GST_PAD_PROBE_TYPE_BUFFER, drop_for_level,
+        input, NULL);
+    gst_object_unref (filter_src);
+    chain = g_list_append (NULL, convert);
+    chain = g_list_append (chain, scale);
+    chain = g_list_append (chain, filter);
+    chain = g_list_append (chain, encoder);
     if (g_str_equal (*encoding, "H264") && (e = make (self, "h264parse"))) {
       g_object_set (e, "config-interval", -1, NULL);
       chain = g_list_append (chain, e);
@@ -195,7 +361,16 @@ on_input_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GST_OBJECT_LOCK (self);
   input->chain = chain;
   input->encoding = g_strdup (encoding);
+  if (input->video) {
+    const GstStructure *s = gst_caps_get_structure (caps, 0);
+
+    gst_structure_get_int (s, "width", &self->video_width);
+    gst_structure_get_int (s, "height", &self->video_height);
+    gst_structure_get_fraction (s, "framerate", &self->video_fps_n,
+        &self->video_fps_d);
+  }
   GST_OBJECT_UNLOCK (self);
+  gst_rtcbot_webrtc_bin_bitrate_changed (self);
   gst_rtcbot_webrtc_bin_inputs_changed (self);
   GST_INFO_OBJECT (self, "%s sends %s", GST_PAD_NAME (input->ghost), encoding);
   return GST_PAD_PROBE_REMOVE;

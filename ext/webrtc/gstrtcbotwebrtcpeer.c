@@ -56,6 +56,8 @@ gst_rtcbot_webrtc_peer_unref (RtcPeer * peer)
   if (!g_atomic_int_dec_and_test (&peer->refcount))
     return;
   gst_clear_object (&peer->webrtc);
+  if (peer->cc)
+    gst_rtcbot_congestion_free (peer->cc);
   g_free (peer->address);
   g_free (peer->failure);
   g_mutex_clear (&peer->lock);
@@ -69,9 +71,9 @@ peer_closure_unref (gpointer data, GClosure * closure)
   gst_rtcbot_webrtc_peer_unref (data);
 }
 
-static void
-peer_connect (RtcPeer * peer, gpointer instance, const gchar * signal,
-    GCallback callback)
+void
+gst_rtcbot_webrtc_peer_connect (RtcPeer * peer, gpointer instance,
+    const gchar * signal, GCallback callback)
 {
   g_signal_connect_data (instance, signal, callback,
       gst_rtcbot_webrtc_peer_ref (peer), peer_closure_unref, 0);
@@ -308,12 +310,16 @@ use_channel (RtcPeer * peer, GstWebRTCDataChannel * channel)
   peer->channel = g_object_ref (channel);
   g_mutex_unlock (&peer->lock);
 
-  peer_connect (peer, channel, "on-open", G_CALLBACK (on_channel_open));
-  peer_connect (peer, channel, "on-close", G_CALLBACK (on_channel_close));
-  peer_connect (peer, channel, "on-error", G_CALLBACK (on_channel_error));
-  peer_connect (peer, channel, "on-message-string",
+  gst_rtcbot_webrtc_peer_connect (peer, channel, "on-open",
+      G_CALLBACK (on_channel_open));
+  gst_rtcbot_webrtc_peer_connect (peer, channel, "on-close",
+      G_CALLBACK (on_channel_close));
+  gst_rtcbot_webrtc_peer_connect (peer, channel, "on-error",
+      G_CALLBACK (on_channel_error));
+  gst_rtcbot_webrtc_peer_connect (peer, channel, "on-message-string",
       G_CALLBACK (on_message_string));
-  peer_connect (peer, channel, "on-message-data", G_CALLBACK (on_message_data));
+  gst_rtcbot_webrtc_peer_connect (peer, channel, "on-message-data",
+      G_CALLBACK (on_message_data));
   g_object_get (channel, "ready-state", &state, NULL);
   if (state == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
     on_channel_open (channel, peer);
@@ -426,7 +432,8 @@ watch_dtls (RtcPeer * peer, GstWebRTCDTLSTransport * dtls)
   }
   peer->watched = g_list_prepend (peer->watched, dtls);
   g_mutex_unlock (&peer->lock);
-  peer_connect (peer, dtls, "notify::state", G_CALLBACK (on_dtls_state));
+  gst_rtcbot_webrtc_peer_connect (peer, dtls, "notify::state",
+      G_CALLBACK (on_dtls_state));
 }
 
 /* webrtcbin 1.22 keeps reporting "connected" after the peer closed; its
@@ -660,6 +667,7 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
     gst_pad_link (pay_src, branch->webrtc_pad);
     gst_object_unref (pay_src);
   }
+  gst_rtcbot_webrtc_bandwidth_watch (peer, branch->pay);
   gst_element_sync_state_with_parent (branch->pay);
   gst_element_sync_state_with_parent (branch->queue);
 
@@ -750,6 +758,13 @@ configure_ice_agent (GstElement * webrtc)
   g_clear_object (&ice);
 }
 
+/* any thread: a peer's estimate moved */
+static void
+on_target (GstRtcbotCongestion * cc, guint bitrate, gpointer user_data)
+{
+  gst_rtcbot_webrtc_bin_bitrate_changed (user_data);
+}
+
 RtcPeer *
 gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
     gboolean offerer, GError ** error)
@@ -799,7 +814,11 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   stun = g_strdup (self->stun_server);
   turn = g_strdup (self->turn_server);
   latency = self->latency;
+  peer->cc = gst_rtcbot_congestion_new (self->min_bitrate, self->max_bitrate,
+      self->start_bitrate);
   GST_OBJECT_UNLOCK (self);
+  peer->stats_posted = GST_CLOCK_TIME_NONE;
+  gst_rtcbot_congestion_set_target_func (peer->cc, on_target, self);
 
   g_object_set (webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
       "latency", latency, NULL);
@@ -810,13 +829,16 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   g_free (stun);
   g_free (turn);
 
-  peer_connect (peer, webrtc, "on-data-channel", G_CALLBACK (on_data_channel));
-  peer_connect (peer, webrtc, "pad-added", G_CALLBACK (on_pad_added));
-  peer_connect (peer, webrtc, "notify::ice-gathering-state",
+  gst_rtcbot_webrtc_peer_connect (peer, webrtc, "on-data-channel",
+      G_CALLBACK (on_data_channel));
+  gst_rtcbot_webrtc_peer_connect (peer, webrtc, "pad-added",
+      G_CALLBACK (on_pad_added));
+  gst_rtcbot_webrtc_peer_connect (peer, webrtc, "notify::ice-gathering-state",
       G_CALLBACK (on_gathering_state));
-  peer_connect (peer, webrtc, "notify::connection-state",
+  gst_rtcbot_webrtc_peer_connect (peer, webrtc, "notify::connection-state",
       G_CALLBACK (on_connection_state));
 
+  gst_rtcbot_webrtc_bandwidth_attach (peer);
   gst_bin_add (GST_BIN_CAST (self), webrtc);
   gst_element_sync_state_with_parent (webrtc);
   GST_INFO_OBJECT (self, "peer %u (%s): %s", peer->id, address,
@@ -1173,7 +1195,7 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   g_mutex_unlock (&peer->lock);
   for (l = watched; l; l = l->next)
     g_signal_handlers_disconnect_by_data (l->data, peer);
-  g_list_free_full (watched, gst_object_unref);
+  g_list_free_full (watched, g_object_unref);
   g_signal_handlers_disconnect_by_data (peer->webrtc, peer);
   /* webrtcbin first: a branch's queue may be pushing into one of its sinks
    * that waits for preroll (the pipeline going to PAUSED at this moment),
@@ -1196,6 +1218,8 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   listed = g_list_find (self->peers, peer) != NULL;
   self->peers = g_list_remove (self->peers, peer);
   GST_OBJECT_UNLOCK (self);
+  /* the encoders no longer hold back, or reach out, for this one */
+  gst_rtcbot_webrtc_bin_bitrate_changed (self);
 
   /* the decoders stop first, so nothing is pushed after the EOS that ends
    * each received stream downstream (a recording there is finalised, and

@@ -1,0 +1,361 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* Each peer's bandwidth estimate (gstrtcbotcongestion.c), fed from what
+ * that peer sends back, and the video encoders driven by the estimates. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/rtp/rtp.h>
+
+#include "gstrtcbotwebrtcbinprivate.h"
+
+/* seconds between 1900 (NTP) and 1970 (Unix) */
+#define NTP_UNIX_OFFSET G_GUINT64_CONSTANT (2208988800)
+#define STATS_INTERVAL GST_SECOND
+
+static gboolean
+peer_sends_ssrc (RtcPeer * peer, guint32 ssrc)
+{
+  gboolean known = FALSE;
+  guint i;
+
+  g_mutex_lock (&peer->lock);
+  for (i = 0; i < peer->n_ssrcs && !known; i++)
+    known = peer->ssrcs[i] == ssrc;
+  g_mutex_unlock (&peer->lock);
+  return known;
+}
+
+/* The middle 32 bits of the NTP time now, as in RTCP's LSR and DLSR. */
+static guint32
+ntp_now_short (void)
+{
+  gint64 now = g_get_real_time ();
+  guint64 seconds = now / G_USEC_PER_SEC + NTP_UNIX_OFFSET;
+  guint64 fraction = ((guint64) (now % G_USEC_PER_SEC) << 32) / G_USEC_PER_SEC;
+
+  return (guint32) (((seconds & 0xffff) << 16) | (fraction >> 16));
+}
+
+static void
+receive_report_blocks (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
+{
+  guint i, n = gst_rtcp_packet_get_rb_count (packet);
+
+  for (i = 0; i < n; i++) {
+    guint32 ssrc, exthighestseq, jitter, lsr, dlsr;
+    guint8 fraction_lost;
+    gint32 packets_lost;
+    GstClockTime rtt = GST_CLOCK_TIME_NONE;
+
+    gst_rtcp_packet_get_rb (packet, i, &ssrc, &fraction_lost, &packets_lost,
+        &exthighestseq, &jitter, &lsr, &dlsr);
+    /* blocks about streams that are not ours say nothing of this link */
+    if (!peer_sends_ssrc (peer, ssrc))
+      continue;
+    if (lsr != 0) {
+      guint32 elapsed = ntp_now_short () - lsr - dlsr;
+
+      rtt = gst_util_uint64_scale (elapsed, GST_SECOND, 65536);
+    }
+    gst_rtcbot_congestion_on_receiver_report (peer->cc, now, fraction_lost,
+        rtt);
+  }
+}
+
+static void
+receive_remb (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
+{
+  guint8 *fci = gst_rtcp_packet_fb_get_fci (packet);
+  guint length = gst_rtcp_packet_fb_get_fci_length (packet) * 4, i, n;
+  guint32 ssrcs[16];
+  guint64 bitrate;
+
+  if (fci == NULL || !gst_rtcbot_congestion_parse_remb (fci, length,
+          &bitrate, ssrcs, G_N_ELEMENTS (ssrcs), &n))
+    return;
+  for (i = 0; i < n; i++) {
+    if (peer_sends_ssrc (peer, ssrcs[i])) {
+      gst_rtcbot_congestion_on_remb (peer->cc, now, bitrate);
+      return;
+    }
+  }
+}
+
+/* rtpsession's thread: every RTCP packet the peer sends, before the
+ * session reads it. */
+static void
+on_receiving_rtcp (GObject * session, GstBuffer * buffer, RtcPeer * peer)
+{
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  GstClockTime now = gst_util_get_timestamp ();
+  gboolean more;
+
+  if (!gst_rtcp_buffer_validate_reduced (buffer)
+      || !gst_rtcp_buffer_map (buffer, GST_MAP_READ, &rtcp))
+    return;
+  for (more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet); more;
+      more = gst_rtcp_packet_move_to_next (&packet)) {
+    switch (gst_rtcp_packet_get_type (&packet)) {
+      case GST_RTCP_TYPE_SR:
+      case GST_RTCP_TYPE_RR:
+        receive_report_blocks (peer, &packet, now);
+        break;
+      case GST_RTCP_TYPE_PSFB:
+        if (gst_rtcp_packet_fb_get_type (&packet) == GST_RTCP_PSFB_TYPE_AFB)
+          receive_remb (peer, &packet, now);
+        break;
+      default:
+        break;
+    }
+  }
+  gst_rtcp_buffer_unmap (&rtcp);
+}
+
+/* Connects @callback of @instance for as long as the peer lives: the
+ * handler is disconnected when the peer is removed (it holds a ref on the
+ * peer, and the peer on its webrtcbin, which holds @instance). */
+static void
+watch_signal (RtcPeer * peer, GObject * instance, const gchar * signal,
+    GCallback callback)
+{
+  g_mutex_lock (&peer->lock);
+  if (peer->removing || peer->removed) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  peer->watched = g_list_prepend (peer->watched, g_object_ref (instance));
+  g_mutex_unlock (&peer->lock);
+  gst_rtcbot_webrtc_peer_connect (peer, instance, signal, callback);
+}
+
+/* rtpbin: a source appeared in @session_id; the first time, listen to that
+ * session's incoming RTCP. */
+static void
+on_new_ssrc (GstElement * rtpbin, guint session_id, guint ssrc, RtcPeer * peer)
+{
+  GObject *session = NULL;
+
+  if (session_id >= 64)
+    return;
+  g_mutex_lock (&peer->lock);
+  if (peer->rtcp_sessions & (G_GUINT64_CONSTANT (1) << session_id)) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  peer->rtcp_sessions |= G_GUINT64_CONSTANT (1) << session_id;
+  g_mutex_unlock (&peer->lock);
+
+  g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
+  if (session == NULL)
+    return;
+  watch_signal (peer, session, "on-receiving-rtcp",
+      G_CALLBACK (on_receiving_rtcp));
+  g_object_unref (session);
+}
+
+void
+gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer)
+{
+  GstElement *rtpbin = gst_bin_get_by_name (GST_BIN_CAST (peer->webrtc),
+      "rtpbin");
+
+  if (rtpbin == NULL) {
+    GST_WARNING_OBJECT (peer->self, "peer %u: no rtpbin in webrtcbin: no "
+        "bandwidth estimate", peer->id);
+    return;
+  }
+  watch_signal (peer, G_OBJECT (rtpbin), "on-new-ssrc",
+      G_CALLBACK (on_new_ssrc));
+  gst_object_unref (rtpbin);
+}
+
+/* ---------------------------------------------------------------------- */
+/* what is sent, and transport-wide feedback coming back upstream          */
+
+static void
+remember_ssrc (RtcPeer * peer, GstBuffer * buffer)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint32 ssrc;
+  guint i;
+
+  if (!gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return;
+  ssrc = gst_rtp_buffer_get_ssrc (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+
+  g_mutex_lock (&peer->lock);
+  for (i = 0; i < peer->n_ssrcs; i++)
+    if (peer->ssrcs[i] == ssrc)
+      break;
+  if (i == peer->n_ssrcs && i < G_N_ELEMENTS (peer->ssrcs))
+    peer->ssrcs[peer->n_ssrcs++] = ssrc;
+  g_mutex_unlock (&peer->lock);
+}
+
+static gboolean
+count_buffer (GstBuffer ** buffer, guint idx, gpointer user_data)
+{
+  guint *bytes = user_data;
+
+  *bytes += gst_buffer_get_size (*buffer);
+  return TRUE;
+}
+
+static void
+receive_twcc (RtcPeer * peer, const GstStructure * s)
+{
+  const GValue *list = gst_structure_get_value (s, "packets");
+  GstRtcbotCongestionPacket *packets;
+  GValueArray *array;
+  guint i, n = 0;
+
+  /* rtpsession's event carries a GValueArray */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS;
+  if (list == NULL || !G_VALUE_HOLDS (list, g_value_array_get_type ()))
+    return;
+  array = g_value_get_boxed (list);
+  packets = g_new0 (GstRtcbotCongestionPacket, array ? array->n_values : 0);
+  for (i = 0; array && i < array->n_values; i++) {
+    const GValue *v = g_value_array_get_nth (array, i);
+    const GstStructure *p;
+    guint64 local = GST_CLOCK_TIME_NONE, remote = GST_CLOCK_TIME_NONE;
+    guint size = 0;
+    gboolean lost = FALSE;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    p = gst_value_get_structure (v);
+    gst_structure_get (p, "local-ts", G_TYPE_UINT64, &local, "remote-ts",
+        G_TYPE_UINT64, &remote, "size", G_TYPE_UINT, &size, "lost",
+        G_TYPE_BOOLEAN, &lost, NULL);
+    packets[n].send_time = local;
+    packets[n].arrival_time = lost ? GST_CLOCK_TIME_NONE : remote;
+    packets[n].size = size;
+    n++;
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS;
+  gst_rtcbot_congestion_on_packets (peer->cc, gst_util_get_timestamp (),
+      packets, n);
+  g_free (packets);
+}
+
+static void
+post_stats_when_due (RtcPeer * peer, GstClockTime now)
+{
+  GstStructure *stats;
+
+  g_mutex_lock (&peer->lock);
+  if (GST_CLOCK_TIME_IS_VALID (peer->stats_posted)
+      && now - peer->stats_posted < STATS_INTERVAL) {
+    g_mutex_unlock (&peer->lock);
+    return;
+  }
+  peer->stats_posted = now;
+  g_mutex_unlock (&peer->lock);
+
+  stats = gst_rtcbot_webrtc_peer_stats (peer);
+  GST_LOG_OBJECT (peer->self, "%" GST_PTR_FORMAT, stats);
+  gst_rtcbot_webrtc_bin_post (peer->self, stats);
+  gst_rtcbot_webrtc_bin_bitrate_changed (peer->self);
+}
+
+/* The payloader's source pad: RTP going to the peer, and the feedback
+ * rtpsession sends upstream. */
+static GstPadProbeReturn
+on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  RtcPeer *peer = user_data;
+  GstClockTime now = gst_util_get_timestamp ();
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+    remember_ssrc (peer, buffer);
+    gst_rtcbot_congestion_on_sent (peer->cc, now, gst_buffer_get_size (buffer));
+  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+    guint bytes = 0;
+
+    if (gst_buffer_list_length (list) > 0)
+      remember_ssrc (peer, gst_buffer_list_get (list, 0));
+    gst_buffer_list_foreach (list, count_buffer, &bytes);
+    gst_rtcbot_congestion_on_sent (peer->cc, now, bytes);
+  } else if (info->type & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM) {
+    GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+    const GstStructure *s = gst_event_get_structure (event);
+
+    if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_UPSTREAM && s
+        && gst_structure_has_name (s, "RTPTWCCPackets"))
+      receive_twcc (peer, s);
+    return GST_PAD_PROBE_OK;
+  }
+  post_stats_when_due (peer, now);
+  return GST_PAD_PROBE_OK;
+}
+
+void
+gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader)
+{
+  GstPad *src = gst_element_get_static_pad (payloader, "src");
+
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+      on_payloader_data, gst_rtcbot_webrtc_peer_ref (peer),
+      (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+  gst_object_unref (src);
+}
+
+GstStructure *
+gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
+{
+  GstStructure *s = gst_rtcbot_congestion_get_stats (peer->cc,
+      gst_util_get_timestamp ());
+  GstRtcbotWebrtcBin *self = peer->self;
+  guint encoder_bitrate;
+  gint width = 0, height = 0, fps_n = 0, fps_d = 1, level = 0;
+  const RtcVideoLevel *l_size;
+  GList *l;
+
+  gst_structure_set_name (s, "rtcbot-peer-stats");
+  GST_OBJECT_LOCK (self);
+  encoder_bitrate = self->encoder_bitrate;
+  for (l = self->inputs; l; l = l->next)
+    if (((RtcInput *) l->data)->size_filter)
+      level = g_atomic_int_get (&((RtcInput *) l->data)->level);
+  width = self->video_width;
+  height = self->video_height;
+  fps_n = self->video_fps_n;
+  fps_d = self->video_fps_d;
+  GST_OBJECT_UNLOCK (self);
+  l_size = &gst_rtcbot_webrtc_video_levels[level];
+  gst_structure_set (s, "peer", G_TYPE_UINT, peer->id,
+      "encoder-bitrate", G_TYPE_UINT, encoder_bitrate, "level", G_TYPE_INT,
+      level, "width", G_TYPE_INT, width / l_size->size_divisor & ~1,
+      "height", G_TYPE_INT, height / l_size->size_divisor & ~1,
+      "framerate", GST_TYPE_FRACTION, fps_n, MAX (fps_d, 1) *
+      l_size->rate_divisor, NULL);
+  return s;
+}
