@@ -407,6 +407,62 @@ GST_START_TEST (test_app_signalling)
 
 GST_END_TEST;
 
+/* A peer sent media gets its link statistics once a second, also on
+ * demand, and the bitrate limits are kept. */
+GST_START_TEST (test_peer_stats)
+{
+  Peer *a = peer_new ("videotestsrc is-live=true ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
+      "start-bitrate=200000");
+  Peer *b = peer_new ("rtcbotwebrtcbin name=w");
+  gchar *offer = NULL, *answer = NULL;
+  const GstStructure *s;
+  GstStructure *stats = NULL;
+  GstMessage *msg;
+  gboolean ok = FALSE;
+  guint estimate = 0, peer = G_MAXUINT;
+  gint width = 0, control = -1;
+
+  g_object_get (b->w, "congestion-control", &control, NULL);
+  fail_unless_equals_int (control, 1);  /* adaptive */
+  g_signal_connect (b->w, "pad-added", G_CALLBACK (on_pad_added), b);
+  peer_play (a);
+  peer_play (b);
+  g_signal_emit_by_name (a->w, "create-offer", &offer);
+  g_signal_emit_by_name (b->w, "create-answer", offer, &answer);
+  g_signal_emit_by_name (a->w, "set-remote-description", answer, &ok);
+  fail_unless (ok);
+  wait_frames (b, 5);
+
+  msg = wait_for (a, GST_MESSAGE_ELEMENT, "rtcbot-peer-stats");
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get (s, "peer", G_TYPE_UINT, &peer, "estimate",
+          G_TYPE_UINT, &estimate, "width", G_TYPE_INT, &width, NULL));
+  fail_unless (estimate >= 50000 && estimate <= 400000, "estimate %u",
+      estimate);
+  fail_unless_equals_int (width, 160);
+  fail_unless (gst_structure_has_field (s, "sent-bitrate"));
+  fail_unless (gst_structure_has_field (s, "feedback"));
+  gst_message_unref (msg);
+
+  g_signal_emit_by_name (a->w, "get-peer-stats", peer, &stats);
+  fail_unless (stats != NULL);
+  fail_unless (gst_structure_get_uint (stats, "estimate", &estimate));
+  fail_unless (estimate >= 50000 && estimate <= 400000);
+  gst_structure_free (stats);
+  stats = NULL;
+  g_signal_emit_by_name (a->w, "get-peer-stats", peer + 1000, &stats);
+  fail_unless (stats == NULL);
+
+  g_free (offer);
+  g_free (answer);
+  peer_free (b);
+  peer_free (a);
+}
+
+GST_END_TEST;
+
 /* Sends raw bytes as an HTTP request; returns the whole response. */
 static gchar *
 http_request (gint port, const gchar * request)
@@ -956,6 +1012,7 @@ rtcbotwebrtcbin_suite (void)
   tcase_add_test (tc, test_connect_too_large);
   tcase_add_test (tc, test_bad_tls_files);
   tcase_add_test (tc, test_security_property_defaults);
+  tcase_add_test (tc, test_peer_stats);
   return s;
 }
 
