@@ -40,23 +40,33 @@
  * websocket that is reconnected whenever it goes away.
  *
  * |[
- * <camera> ! videoconvert ! rtcbotwebrtcbin name=conn listen-port=8080
+ * <camera> ! capsfilter [! jpegdec] ! videoscale
+ *     ! video/x-raw,width=[1,1280],height=[1,720],pixel-aspect-ratio=1/1
+ *     ! videoconvert ! rtcbotwebrtcbin name=conn listen-port=8080
  * rtcbotsrc name=commands caps=application/x-json ! conn.sink_0
  * commands. ! motor.sink_0 rtcbotwebsocketbin name=motor url=ws://...
  *     reconnect=true reconnect-max=2000
  * ]|
+ *
+ * The camera is asked for a mode within `--max-size` (default 1280x720),
+ * raw video when it has it, else JPEG, decoded here; videoscale brings a
+ * camera without such a mode (and the test pattern) within it. The video
+ * bitrate follows the browsers' links: rtcbotwebrtcbin's default
+ * congestion-control=adaptive, which the demo leaves on.
  *
  * Safety first: when a browser leaves, whatever it held is released and
  * the robot stops.
  *
  * Run: GST_PLUGIN_PATH=build/gst/rtcbot:build/ext/webrtc:build/ext/websocket \
  *        build/examples/remotecontrol/remotecontrol [--port 8080]
- *        [--device /dev/video0 | --test-pattern] [--ws-url ws://HOST:PORT/PATH]
+ *        [--device /dev/video0 | --test-pattern] [--max-size 1280x720]
+ *        [--ws-url ws://HOST:PORT/PATH]
  * or simply ./tools/demo.
  */
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
 
@@ -66,11 +76,19 @@
 /* how often the message thread looks at the stop flag */
 #define GET_TIMEOUT (250 * GST_MSECOND)
 
+/* --max-size: a 4K webcam read at full size costs the robot more to scale
+ * and encode than any browser link can carry */
+#define DEFAULT_MAX_SIZE "1280x720"
+#define MIN_SIDE 16
+#define MAX_SIDE 8192
+
 static gint port = 8080;
 static gchar *host = NULL;
 static gchar *device = NULL;
 static gboolean test_pattern = FALSE;
 static gchar *ws_url = NULL;
+static gchar *max_size = NULL;
+static gint max_width, max_height;
 static gdouble duration = 0;
 
 static GOptionEntry entries[] = {
@@ -84,6 +102,9 @@ static GOptionEntry entries[] = {
         "pattern)", "DEVICE"},
   {"test-pattern", 't', 0, G_OPTION_ARG_NONE, &test_pattern,
       "Send the test pattern even when there is a camera", NULL},
+  {"max-size", 'm', 0, G_OPTION_ARG_STRING, &max_size,
+      "Largest video to send (default 1280x720): the camera is asked for a "
+        "mode that fits, else the video is scaled down", "WIDTHxHEIGHT"},
   {"ws-url", 'w', 0, G_OPTION_ARG_STRING, &ws_url,
       "Also send every command to this websocket (a motor controller), "
         "reconnecting when it goes away", "URL"},
@@ -100,6 +121,7 @@ typedef struct
   GstElement *commands;         /* rtcbotsrc: every drive command */
   GMutex lock;                  /* drive, and the order of published commands */
   Drive *drive;
+  gint width, height;           /* the video's size, streaming thread */
   guint timeout;                /* the --duration source, 0 once fired */
   gint stop;                    /* atomic: the message thread ends */
   int status;                   /* main thread */
@@ -227,17 +249,19 @@ on_duration (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The first video camera the system knows of, or NULL. */
+/* The first video camera the system knows of, or NULL: one that gives raw
+ * video or JPEG, since many USB cameras give their larger modes, or all of
+ * them, only as JPEG. */
 static GstDevice *
 find_camera (void)
 {
   GstDeviceMonitor *monitor = gst_device_monitor_new ();
-  GstCaps *raw = gst_caps_new_empty_simple ("video/x-raw");
+  GstCaps *wanted = gst_caps_from_string ("video/x-raw; image/jpeg");
   GList *devices = NULL;
   GstDevice *camera = NULL;
 
-  gst_device_monitor_add_filter (monitor, "Video/Source", raw);
-  gst_caps_unref (raw);
+  gst_device_monitor_add_filter (monitor, "Video/Source", wanted);
+  gst_caps_unref (wanted);
   if (gst_device_monitor_start (monitor)) {
     devices = gst_device_monitor_get_devices (monitor);
     gst_device_monitor_stop (monitor);
@@ -273,13 +297,36 @@ make_test_pattern (GError ** error)
   return gst_rtcbot_parse_bin (description, error);
 }
 
+/* What a camera named by --device offers: its caps once opened (READY),
+ * NULL when it cannot be opened; the pipeline then reports why. */
+static GstCaps *
+probe_caps (GstElement * camera)
+{
+  GstCaps *caps = NULL;
+  GstPad *pad;
+
+  if (gst_element_set_state (camera, GST_STATE_READY) !=
+      GST_STATE_CHANGE_FAILURE) {
+    pad = gst_element_get_static_pad (camera, "src");
+    caps = gst_pad_query_caps (pad, NULL);
+    gst_object_unref (pad);
+  }
+  gst_element_set_state (camera, GST_STATE_NULL);
+  if (caps && gst_caps_is_any (caps))
+    gst_clear_caps (&caps);
+  return caps;
+}
+
+/* The camera element; @offered is set to the caps it offers, or NULL when
+ * they are not known (the test pattern, a device that does not open). */
 static GstElement *
-make_camera (GError ** error)
+make_camera (GstCaps ** offered, GError ** error)
 {
   GstDevice *found;
   GstElement *camera;
   gchar *name;
 
+  *offered = NULL;
   if (device) {
     camera = gst_element_factory_make ("v4l2src", NULL);
     if (camera == NULL) {
@@ -292,6 +339,7 @@ make_camera (GError ** error)
     }
     g_object_set (camera, "device", device, NULL);
     g_print ("Camera: %s\n", device);
+    *offered = probe_caps (camera);
     return camera;
   }
   if (test_pattern || (found = find_camera ()) == NULL)
@@ -301,10 +349,75 @@ make_camera (GError ** error)
   g_print ("Camera: %s\n", name);
   g_free (name);
   camera = gst_device_create_element (found, NULL);
+  if (camera)
+    *offered = gst_device_get_caps (found);
   gst_object_unref (found);
   if (camera == NULL)
     return make_test_pattern (error);
   return camera;
+}
+
+static gboolean
+caps_have_media (const GstCaps * caps, const gchar * media)
+{
+  guint i;
+
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    if (gst_structure_has_name (gst_caps_get_structure (caps, i), media))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* What to ask the camera for: raw video when it gives it, else JPEG
+ * (@jpeg is set: decoded after it), in a mode within --max-size when it
+ * has one. Without such a mode it runs at what it chooses and videoscale
+ * brings the video within the size. */
+static GstCaps *
+camera_caps (GstCaps * offered, gboolean * jpeg)
+{
+  const gchar *media;
+  GstCaps *fitting;
+
+  *jpeg = offered && !caps_have_media (offered, "video/x-raw")
+      && caps_have_media (offered, "image/jpeg");
+  media = *jpeg ? "image/jpeg" : "video/x-raw";
+  if (offered == NULL)
+    return gst_caps_new_empty_simple (media);
+  fitting = gst_caps_new_simple (media,
+      "width", GST_TYPE_INT_RANGE, 1, max_width,
+      "height", GST_TYPE_INT_RANGE, 1, max_height, NULL);
+  if (gst_caps_can_intersect (offered, fitting))
+    return fitting;
+  gst_caps_unref (fitting);
+  return gst_caps_new_empty_simple (media);
+}
+
+/* Prints the size the video leaves the size filter with, when it is first
+ * known and whenever the camera changes it (renegotiating the same caps
+ * prints nothing). */
+static GstPadProbeReturn
+on_size_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  RemoteControl *rc = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+  GstStructure *s;
+  gint width = 0, height = 0;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  s = gst_caps_get_structure (caps, 0);
+  if (gst_structure_get_int (s, "width", &width)
+      && gst_structure_get_int (s, "height", &height)
+      && (width != rc->width || height != rc->height)) {
+    rc->width = width;
+    rc->height = height;
+    g_print ("Video: %dx%d\n", width, height);
+    fflush (stdout);
+  }
+  return GST_PAD_PROBE_OK;
 }
 
 /* The camera, the connection and the command fan-out; NULL and @error
@@ -312,38 +425,67 @@ make_camera (GError ** error)
 static GstElement *
 make_pipeline (RemoteControl * rc, GError ** error)
 {
-  GstElement *pipeline, *camera, *convert, *motor;
+  GstElement *pipeline, *camera, *element;
+  GstCaps *offered, *caps;
+  GstPad *pad;
+  gboolean jpeg;
   gchar *description;
 
-  /* a motor link retries at least every 2 s, whatever the backoff */
-  description = g_strdup_printf ("videoconvert name=convert "
+  camera = make_camera (&offered, error);
+  if (camera == NULL)
+    return NULL;
+  caps = camera_caps (offered, &jpeg);
+  g_clear_pointer (&offered, gst_caps_unref);
+
+  /* congestion-control is left at its default, adaptive: the bitrate, and
+   * below it frame rate and size, follow each browser's link; a motor link
+   * retries at least every 2 s, whatever the backoff */
+  description = g_strdup_printf ("capsfilter name=camera-caps %s"
+      "! videoscale ! capsfilter name=size ! videoconvert "
       "! rtcbotwebrtcbin name=conn listen-port=%d "
       "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s",
-      port, ws_url ? " commands. ! motor.sink_0 rtcbotwebsocketbin "
+      jpeg ? "! jpegdec " : "", port,
+      ws_url ? " commands. ! motor.sink_0 rtcbotwebsocketbin "
       "name=motor reconnect=true reconnect-max=2000" : "");
   pipeline = gst_rtcbot_parse_launch (description, 0, error);
   g_free (description);
-  if (pipeline == NULL)
-    return NULL;
-
-  camera = make_camera (error);
-  if (camera == NULL) {
-    gst_object_unref (pipeline);
+  if (pipeline == NULL) {
+    gst_caps_unref (caps);
+    gst_object_unref (gst_object_ref_sink (camera));
     return NULL;
   }
-  convert = gst_bin_get_by_name (GST_BIN (pipeline), "convert");
+  if (jpeg)
+    g_print ("The camera gives JPEG: decoding it\n");
+
+  /* set as properties, so no quoting of user input in the launch line */
+  element = gst_bin_get_by_name (GST_BIN (pipeline), "camera-caps");
+  g_object_set (element, "caps", caps, NULL);
   gst_bin_add (GST_BIN (pipeline), camera);
-  gst_element_link (camera, convert);
-  gst_object_unref (convert);
+  gst_element_link (camera, element);
+  gst_object_unref (element);
+  gst_caps_unref (caps);
+
+  /* square pixels: browsers show the video as if they were */
+  element = gst_bin_get_by_name (GST_BIN (pipeline), "size");
+  caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, max_width,
+      "height", GST_TYPE_INT_RANGE, 1, max_height,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (element, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  pad = gst_element_get_static_pad (element, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_size_caps,
+      rc, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (element);
 
   rc->conn = gst_bin_get_by_name (GST_BIN (pipeline), "conn");
   rc->commands = gst_bin_get_by_name (GST_BIN (pipeline), "commands");
-  /* set as properties, so no quoting of user input in the launch line */
   g_object_set (rc->conn, "listen-host", host, NULL);
   if (ws_url) {
-    motor = gst_bin_get_by_name (GST_BIN (pipeline), "motor");
-    g_object_set (motor, "url", ws_url, NULL);
-    gst_object_unref (motor);
+    element = gst_bin_get_by_name (GST_BIN (pipeline), "motor");
+    g_object_set (element, "url", ws_url, NULL);
+    gst_object_unref (element);
     g_print ("Commands also go to %s\n", ws_url);
   }
   return pipeline;
@@ -364,6 +506,29 @@ print_bus_errors (GstBus * bus)
     g_clear_error (&err);
     gst_message_unref (msg);
   }
+}
+
+/* "WIDTHxHEIGHT", each side MIN_SIDE..MAX_SIDE pixels; nothing else, not
+ * even spaces, so that the Python demo accepts exactly the same. */
+static gboolean
+parse_size (const gchar * text, gint * width, gint * height)
+{
+  gsize w_len = strspn (text, "0123456789");
+  gsize h_len;
+  guint64 w, h;
+
+  if (w_len == 0 || w_len > 5 || text[w_len] != 'x')
+    return FALSE;
+  h_len = strspn (text + w_len + 1, "0123456789");
+  if (h_len == 0 || h_len > 5 || text[w_len + 1 + h_len] != '\0')
+    return FALSE;
+  w = g_ascii_strtoull (text, NULL, 10);
+  h = g_ascii_strtoull (text + w_len + 1, NULL, 10);
+  if (w < MIN_SIDE || w > MAX_SIDE || h < MIN_SIDE || h > MAX_SIDE)
+    return FALSE;
+  *width = w;
+  *height = h;
+  return TRUE;
 }
 
 static gboolean
@@ -390,6 +555,12 @@ parse_options (int *argc, char ***argv)
   }
   if (device && test_pattern) {
     g_printerr ("--device and --test-pattern exclude each other\n");
+    return FALSE;
+  }
+  if (!parse_size (max_size ? max_size : DEFAULT_MAX_SIZE, &max_width,
+          &max_height)) {
+    g_printerr ("--max-size must be WIDTHxHEIGHT with each side %d to %d "
+        "pixels, e.g. 1280x720, not \"%s\"\n", MIN_SIDE, MAX_SIDE, max_size);
     return FALSE;
   }
   if (host == NULL)
@@ -481,5 +652,6 @@ out:
   g_free (host);
   g_free (device);
   g_free (ws_url);
+  g_free (max_size);
   return rc.status;
 }

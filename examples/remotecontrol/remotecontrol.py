@@ -14,6 +14,12 @@ prints each new one and publishes it through an rtcbotsrc named
 over a websocket (reconnected whenever it goes away). When a browser
 leaves, whatever it held is released and the robot stops.
 
+The camera is asked for a mode within --max-size (default 1280x720), raw
+video when it has it, else JPEG, decoded here; videoscale brings a camera
+without such a mode (and the test pattern) within it. The video bitrate
+follows the browsers' links: rtcbotwebrtcbin's default
+congestion-control=adaptive, which the demo leaves on.
+
 In RTCBot terms:
 
     conn = RTCConnection()
@@ -30,9 +36,11 @@ In RTCBot terms:
 Run with Debian's interpreter (the one that has python3-gst-1.0):
     GST_PLUGIN_PATH=build/gst/rtcbot:build/ext/webrtc:build/ext/websocket \\
         examples/remotecontrol/remotecontrol.py [--port 8080] \\
-        [--device /dev/video0 | --test-pattern] [--ws-url ws://HOST:PORT/]
+        [--device /dev/video0 | --test-pattern] [--max-size 1280x720] \\
+        [--ws-url ws://HOST:PORT/]
 """
 import argparse
+import re
 import signal
 import os
 import sys
@@ -50,6 +58,10 @@ import missing_elements  # noqa: E402  (examples/missing_elements.py)
 from drive import Drive  # noqa: E402  (examples/remotecontrol/drive.py)
 
 GET_TIMEOUT = 250 * Gst.MSECOND     # how often the thread checks for stop
+# --max-size: a 4K webcam read at full size costs the robot more to scale
+# and encode than any browser link can carry
+DEFAULT_MAX_SIZE = "1280x720"
+MIN_SIDE, MAX_SIDE = 16, 8192
 
 def say(text, stream=sys.stdout):
     """One line, written at once: the message thread and the main loop
@@ -58,10 +70,25 @@ def say(text, stream=sys.stdout):
     stream.flush()
 
 
+def parse_size(text):
+    """(width, height) from "WIDTHxHEIGHT", each side MIN_SIDE..MAX_SIDE;
+    None for anything else, exactly as the C demo decides."""
+    match = re.fullmatch(r"([0-9]{1,5})x([0-9]{1,5})", text)
+    if not match:
+        return None
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        return None
+    return width, height
+
+
 def find_camera():
-    """The first video camera the system knows of, or None."""
+    """The first video camera the system knows of, or None: one that gives
+    raw video or JPEG, since many USB cameras give their larger modes, or
+    all of them, only as JPEG."""
     monitor = Gst.DeviceMonitor.new()
-    monitor.add_filter("Video/Source", Gst.Caps.from_string("video/x-raw"))
+    monitor.add_filter("Video/Source",
+                       Gst.Caps.from_string("video/x-raw; image/jpeg"))
     if not monitor.start():
         return None
     devices = monitor.get_devices()
@@ -69,7 +96,20 @@ def find_camera():
     return devices[0] if devices else None
 
 
+def probe_caps(camera):
+    """What a camera named by --device offers: its caps once opened
+    (READY), None when it cannot be opened; the pipeline then reports
+    why."""
+    caps = None
+    if camera.set_state(Gst.State.READY) != Gst.StateChangeReturn.FAILURE:
+        caps = camera.get_static_pad("src").query_caps(None)
+    camera.set_state(Gst.State.NULL)
+    return None if caps is None or caps.is_any() else caps
+
+
 def make_camera(args):
+    """(camera element, the caps it offers or None when not known: the
+    test pattern, a device that does not open)."""
     if args.device:
         say("Camera: " + args.device)
         camera = Gst.ElementFactory.make("v4l2src")
@@ -77,13 +117,13 @@ def make_camera(args):
             sys.exit("--device needs v4l2src: "
                      + missing_elements.text("v4l2src"))
         camera.set_property("device", args.device)
-        return camera
+        return camera, probe_caps(camera)
     found = None if args.test_pattern else find_camera()
     if found:
         say("Camera: " + found.get_display_name())
         camera = found.create_element(None)
         if camera:
-            return camera
+            return camera, found.get_caps()
     # a moving picture with the time in it: latency shows at a glance
     say("Camera: test pattern")
     description = ("videotestsrc is-live=true pattern=smpte "
@@ -96,7 +136,28 @@ def make_camera(args):
         say("Warning: %s; the test pattern runs without the clock"
             % missing_elements.text("clockoverlay"), sys.stderr)
         description += " ! identity"
-    return missing_elements.parse_bin(description)
+    return missing_elements.parse_bin(description), None
+
+
+def has_media(caps, media):
+    return any(caps.get_structure(i).has_name(media)
+               for i in range(caps.get_size()))
+
+
+def camera_caps(offered, width, height):
+    """(caps to ask the camera for, whether it gives JPEG): raw video when
+    it gives it, else JPEG (decoded after it), in a mode within the size
+    when it has one. Without such a mode it runs at what it chooses and
+    videoscale brings the video within the size."""
+    jpeg = (offered is not None and not has_media(offered, "video/x-raw")
+            and has_media(offered, "image/jpeg"))
+    media = "image/jpeg" if jpeg else "video/x-raw"
+    if offered is not None:
+        fitting = Gst.Caps.from_string("%s,width=[1,%d],height=[1,%d]"
+                                       % (media, width, height))
+        if offered.can_intersect(fitting):
+            return fitting, jpeg
+    return Gst.Caps.new_empty_simple(media), jpeg
 
 
 class RemoteControl:
@@ -107,25 +168,57 @@ class RemoteControl:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.status = 0
-        # a motor link retries at least every 2 s, whatever the backoff
+        self.size = None        # the video's size, streaming thread
+        width, height = args.max_size
+        camera, offered = make_camera(args)
+        caps, jpeg = camera_caps(offered, width, height)
+        # congestion-control is left at its default, adaptive: the bitrate,
+        # and below it frame rate and size, follow each browser's link; a
+        # motor link retries at least every 2 s, whatever the backoff
         motor = (" commands. ! motor.sink_0 rtcbotwebsocketbin name=motor "
                  "reconnect=true reconnect-max=2000" if args.ws_url else "")
         self.pipeline = missing_elements.parse_launch(
-            "videoconvert name=convert "
+            "capsfilter name=camera-caps %s"
+            "! videoscale ! capsfilter name=size ! videoconvert "
             "! rtcbotwebrtcbin name=conn listen-port=%d "
             "rtcbotsrc name=commands caps=application/x-json ! conn.sink_0%s"
-            % (args.port, motor))
-        camera = make_camera(args)
+            % ("! jpegdec " if jpeg else "", args.port, motor))
+        if jpeg:
+            say("The camera gives JPEG: decoding it")
+        # set as properties, so no quoting of user input in the launch line
+        camera_filter = self.pipeline.get_by_name("camera-caps")
+        camera_filter.set_property("caps", caps)
         self.pipeline.add(camera)
-        camera.link(self.pipeline.get_by_name("convert"))
+        camera.link(camera_filter)
+        # square pixels: browsers show the video as if they were
+        size = self.pipeline.get_by_name("size")
+        size.set_property("caps", Gst.Caps.from_string(
+            "video/x-raw,width=[1,%d],height=[1,%d],pixel-aspect-ratio=1/1"
+            % (width, height)))
+        size.get_static_pad("src").add_probe(
+            Gst.PadProbeType.EVENT_DOWNSTREAM, self.on_size_caps)
         self.conn = self.pipeline.get_by_name("conn")
         self.commands = self.pipeline.get_by_name("commands")
-        # set as properties, so no quoting of user input in the launch line
         self.conn.set_property("listen-host", args.host)
         if args.ws_url:
             self.pipeline.get_by_name("motor").set_property("url",
                                                             args.ws_url)
             say("Commands also go to " + args.ws_url)
+
+    def on_size_caps(self, pad, info):
+        """Prints the size the video leaves the size filter with, when it
+        is first known and whenever the camera changes it (renegotiating
+        the same caps prints nothing)."""
+        event = info.get_event()
+        if event.type != Gst.EventType.CAPS:
+            return Gst.PadProbeReturn.OK
+        s = event.parse_caps().get_structure(0)
+        ok_w, width = s.get_int("width")
+        ok_h, height = s.get_int("height")
+        if ok_w and ok_h and (width, height) != self.size:
+            self.size = (width, height)
+            say("Video: %dx%d" % (width, height))
+        return Gst.PadProbeReturn.OK
 
     def publish(self):
         """Prints the new command and hands it to every subscriber of
@@ -242,6 +335,11 @@ def main():
     camera.add_argument("--test-pattern", "-t", action="store_true",
                         help="send the test pattern even when there is a "
                         "camera")
+    parser.add_argument("--max-size", "-m", metavar="WIDTHxHEIGHT",
+                        default=DEFAULT_MAX_SIZE,
+                        help="largest video to send (default %s): the "
+                        "camera is asked for a mode that fits, else the "
+                        "video is scaled down" % DEFAULT_MAX_SIZE)
     parser.add_argument("--ws-url", "-w",
                         help="also send every command to this websocket (a "
                         "motor controller), reconnecting when it goes away")
@@ -251,6 +349,12 @@ def main():
     args = parser.parse_args()
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
+    size = parse_size(args.max_size)
+    if size is None:
+        parser.error('--max-size must be WIDTHxHEIGHT with each side %d to '
+                     '%d pixels, e.g. 1280x720, not "%s"'
+                     % (MIN_SIDE, MAX_SIDE, args.max_size))
+    args.max_size = size
 
     Gst.init(None)
     try:

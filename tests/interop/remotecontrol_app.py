@@ -12,7 +12,10 @@ Checks: keys and sticks become the documented commands, printed by the
 demo, published to the motor controller and echoed to the browser, in the
 same order; text that is not JSON is dropped without harm; the browser
 leaving stops the robot; a restarted motor controller is reconnected to;
-SIGTERM ends the demo with status 0.
+SIGTERM ends the demo with status 0. --max-size: the 640x480 test pattern
+is sent within 320x200 (the demo prints "Video: 267x200", the browser
+decodes no more), and a malformed size ends the demo at once with an error
+naming the option and the value, status 2.
 
 With --launch-from docs/remotecontrol.md it runs the documented
 gst-launch line instead, which forwards the page's raw events to motor.py,
@@ -46,6 +49,11 @@ except ImportError:
 
 CONNECT_TIMEOUT = 30.0      # ICE, DTLS and SCTP on a loaded 2-core machine
 STEP_TIMEOUT = 10.0
+# the 640x480 test pattern in a box that is not 4:3: scaled to fit it,
+# square pixels kept
+MAX_SIZE = "320x200"
+SENT_SIZE = "267x200"
+BAD_MAX_SIZES = ["12x", "640X480", "8x8", "1280x720x"]
 
 
 class Failure(Exception):
@@ -154,6 +162,7 @@ class Browser:
 
     def __init__(self, url):
         self.frames = 0
+        self.video_pad = None
         self.pipeline = Gst.Pipeline()
         self.conn = Gst.ElementFactory.make("rtcbotwebrtcbin")
         self.conn.set_property("connect-url", url)
@@ -173,6 +182,15 @@ class Browser:
         sink.sync_state_with_parent()
         pad.link(sink.get_static_pad("sink"))
         pad.add_probe(Gst.PadProbeType.BUFFER, self._count)
+        self.video_pad = pad
+
+    def video_size(self):
+        """(width, height) of the decoded video, or None."""
+        caps = self.video_pad.get_current_caps() if self.video_pad else None
+        if caps is None:
+            return None
+        s = caps.get_structure(0)
+        return s.get_int("width")[1], s.get_int("height")[1]
 
     def _count(self, pad, info):
         self.frames += 1
@@ -260,6 +278,7 @@ def drive(app, motors):
 
         wait_for(lambda: browser.frames >= 5, "5 decoded video frames")
         log("browser decoded %d video frames", browser.frames)
+        check_video_size(app, browser)
     finally:
         browser.close()
 
@@ -271,6 +290,45 @@ def drive(app, motors):
     wait_for(lambda: motors[-1].commands[-1:] == [stop], "stop at the motor")
     log("  browser left: %s printed and at the motor controller",
         json.dumps(stop))
+
+
+def check_video_size(app, browser):
+    """--max-size MAX_SIZE: the demo says it sends SENT_SIZE, and the
+    browser decodes no more (congestion control may send less)."""
+    wait_for(lambda: app.line("Video: "), "'Video: WxH' line")
+    if app.line("Video: ") != "Video: " + SENT_SIZE:
+        raise Failure("with --max-size %s the demo printed %r, not "
+                      "'Video: %s'" % (MAX_SIZE, app.line("Video: "),
+                                       SENT_SIZE))
+    size = wait_for(browser.video_size, "size of the decoded video")
+    limit = tuple(int(side) for side in MAX_SIZE.split("x"))
+    if size[0] > limit[0] or size[1] > limit[1]:
+        raise Failure("the browser decoded %dx%d, more than --max-size %s"
+                      % (size + (MAX_SIZE,)))
+    log("--max-size %s: the demo sends %s, the browser decodes %dx%d",
+        MAX_SIZE, SENT_SIZE, size[0], size[1])
+
+
+def check_bad_max_sizes(command):
+    """A malformed --max-size ends the demo before it starts anything,
+    with status 2 and an error that names the option and the value."""
+    for value in BAD_MAX_SIZES:
+        proc = subprocess.run(command + ["--port", "0", "--test-pattern",
+                                         "--max-size", value],
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              timeout=30)
+        if proc.returncode != 2:
+            raise Failure("--max-size %s: exit status %d, not 2; output:\n%s"
+                          % (value, proc.returncode, proc.stdout))
+        if ("--max-size must be WIDTHxHEIGHT" not in proc.stdout
+                or '"%s"' % value not in proc.stdout):
+            raise Failure("--max-size %s: the error does not name the "
+                          "option and the value: %r" % (value, proc.stdout))
+        if "Open http://" in proc.stdout:
+            raise Failure("--max-size %s: the demo started anyway" % value)
+    log("--max-size %s: each refused with status 2 and %r",
+        ", ".join(BAD_MAX_SIZES), proc.stdout.strip().splitlines()[-1])
 
 
 def launch_line(doc, motor_url):
@@ -322,7 +380,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--app", help="the demo's command (--port 0 "
-                      "--test-pattern --ws-url URL are added)")
+                      "--test-pattern --max-size %s --ws-url URL are added)"
+                      % MAX_SIZE)
     mode.add_argument("--launch-from", metavar="DOC",
                       help="run the demo's gst-launch line from this page")
     args = parser.parse_args()
@@ -330,8 +389,15 @@ def main():
     if args.launch_from:
         return main_launch_line(args.launch_from)
 
+    try:
+        check_bad_max_sizes(shlex.split(args.app))
+    except (Failure, subprocess.TimeoutExpired) as e:
+        log("FAIL: %s", e)
+        return 1
+
     motors = [Motor()]
     app = App(shlex.split(args.app) + ["--port", "0", "--test-pattern",
+                                       "--max-size", MAX_SIZE,
                                        "--ws-url", motors[0].url])
     ok = False
     try:

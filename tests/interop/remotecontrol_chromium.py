@@ -10,6 +10,8 @@ playwright), and checks that
 
 * the page connects (``#state`` reads ``connected``) and the ``<video>``
   plays: it has a size and its currentTime advances;
+* the page's link line (``#stats``) shows this viewer's figures from
+  getStats(): a video bitrate and frame rate above 0 and a round-trip time;
 * pressing W in the page reaches the robot:
   - with ``--expect-command``: the robot prints
     ``Command: {"forward": 1, ...}`` while W is held and
@@ -43,6 +45,7 @@ import base64
 import faulthandler
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -59,6 +62,7 @@ ROBOT_START_TIMEOUT_S = 20    # until the robot prints its URL
 DEVTOOLS_TIMEOUT_S = 20       # until Chromium writes DevToolsActivePort
 CONNECT_TIMEOUT_S = 30        # page load to playing video; 2 shared cores
 COMMAND_TIMEOUT_S = 10        # key event to the robot's line
+STATS_TIMEOUT_S = 10          # playing video to figures in #stats
 ROBOT_EXIT_TIMEOUT_S = 10
 CHROMIUM_EXIT_TIMEOUT_S = 5
 
@@ -440,6 +444,34 @@ async def wait_playing(cdp, start):
     return v["width"], v["height"], t1, t2, connect_s
 
 
+STATS_JS = """(() => {
+  const stats = document.getElementById('stats');
+  return stats ? stats.textContent : null;
+})()"""
+# "850 kbit/s · 30 fps · RTT 3 ms", "–" for a figure not known yet
+STATS_LINE = re.compile(r"^(\d+|–) kbit/s · (\d+|–) fps · RTT (\d+ ms|–)$")
+
+
+async def check_stats(cdp):
+    """#stats shows the video arriving: kbit/s and fps above 0, and the
+    round-trip time of the connection."""
+    deadline = time.monotonic() + STATS_TIMEOUT_S
+    while True:
+        text = await cdp.evaluate(STATS_JS)
+        if text is None:
+            raise Failure("the page has no #stats element")
+        match = STATS_LINE.match(text)
+        if match and match.group(3) != "–" and all(
+                g.isdigit() and int(g) > 0 for g in match.group(1, 2)):
+            log("The page's link line: %s", text)
+            return
+        if time.monotonic() > deadline:
+            raise Failure("#stats did not show a bitrate, a frame rate and "
+                          "a round-trip time within %d s: %r"
+                          % (STATS_TIMEOUT_S, text))
+        await asyncio.sleep(0.5)
+
+
 KEY_W = {"key": "w", "code": "KeyW", "windowsVirtualKeyCode": 87,
          "nativeVirtualKeyCode": 87}
 
@@ -577,6 +609,7 @@ async def run(args, aiohttp, chromium_binary, state):
     navigated = time.monotonic()
     await open_page(cdp, url)
     await wait_playing(cdp, navigated)
+    await check_stats(cdp)
     await press_w(cdp, robot, args.expect_command, args.screenshot)
 
 
