@@ -27,6 +27,9 @@
 
 #include "gstrtcbotcongestion.h"
 
+GST_DEBUG_CATEGORY_STATIC (congestion_debug);
+#define GST_CAT_DEFAULT congestion_debug
+
 /* packets sent within this span form one group (one frame, mostly) */
 #define GROUP_SPAN (5 * GST_MSECOND)
 /* groups in the delay trend's linear regression */
@@ -48,8 +51,18 @@
 /* a decrease goes to this share of what got through */
 #define DECREASE_FACTOR 0.85
 #define MIN_DECREASE_INTERVAL (200 * GST_MSECOND)
-/* multiplicative increase per second while nothing says stop */
+/* losses are counted over feedback that reacts a round trip late: one
+ * loss-based decrease per this much plus the round trip */
+#define LOSS_DECREASE_INTERVAL (300 * GST_MSECOND)
+/* multiplicative increase per second while nothing says stop, far from
+ * the capacity last found */
 #define INCREASE_PER_SECOND 1.20
+/* Near the capacity found at earlier decreases (within three deviations)
+ * the increase is additive, about one packet per response time, so that
+ * the queue at the bottleneck fills slowly and is caught early. */
+#define ADDITIVE_PACKET_BITS (1200 * 8)
+#define RESPONSE_TIME_BASE (100 * GST_MSECOND)
+#define CAPACITY_SMOOTHING 0.95
 /* loss thresholds of the loss-based estimate (GCC's 2 % and 10 %) */
 #define LOSS_LOW 0.02
 #define LOSS_HIGH 0.10
@@ -62,6 +75,28 @@
 #define REPORT_CHANGE 0.03
 /* window of the sent and acknowledged bitrates */
 #define RATE_WINDOW (GST_SECOND)
+/* Probing (GCC's probe clusters, sent as padding). An encoder sending
+ * less than its target (a still picture, a reduced size) cannot show that
+ * the path carries more; the delay-based estimate is held near what got
+ * through, so it would stay down. When the sender is application-limited,
+ * below PROBE_APP_LIMITED of the target, with the delay normal, padding
+ * raises what is sent to PROBE_GAIN times the target for PROBE_DURATION;
+ * what gets through says how far the target may go. */
+#define PROBE_APP_LIMITED 0.8
+#define PROBE_BELOW_MAX 0.9
+#define PROBE_GAIN 2.0
+#define PROBE_DURATION (150 * GST_MSECOND)
+/* from a decrease to the first probe; each probe that finds the limit
+ * doubles the wait up to the longest; one that finds room is followed
+ * soon */
+#define PROBE_INTERVAL (2 * GST_SECOND)
+#define PROBE_INTERVAL_LONGEST (8 * GST_SECOND)
+#define PROBE_INTERVAL_AFTER_SUCCESS (600 * GST_MSECOND)
+/* a probe whose feedback has not come back by then is given up */
+#define PROBE_TIMEOUT (2 * GST_SECOND)
+#define PROBE_MIN_PACKETS 5
+/* a probe succeeded when this share of its rate got through */
+#define PROBE_SUCCESS 0.8
 
 typedef struct
 {
@@ -77,6 +112,18 @@ typedef struct
   guint64 bytes;
   gdouble rate;                 /* bits/s of the last full window, 0 = none */
 } RateWindow;
+
+/* One probe: sent between start and end, measured from its feedback */
+typedef struct
+{
+  GstClockTime start, end;      /* NONE: no probe running or measured */
+  GstClockTime paid_until;      /* padding handed out up to here */
+  gdouble rate;                 /* bits/s aimed at */
+  guint packets, lost;
+  guint64 bytes;
+  guint first_size, last_size;
+  GstClockTime first_send, last_send, first_arrival, last_arrival;
+} Probe;
 
 struct _GstRtcbotCongestion
 {
@@ -112,6 +159,8 @@ struct _GstRtcbotCongestion
   GstClockTime last_delay_update;
   GstClockTime last_decrease;
   RateWindow acked;
+  gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
+  gdouble capacity_variance;    /* kbit/s, normalised by the capacity */
 
   /* loss-based estimate */
   GstClockTime last_loss_update;
@@ -123,6 +172,12 @@ struct _GstRtcbotCongestion
 
   RateWindow sent;
   const gchar *feedback;        /* the best kind received so far */
+
+  Probe probe;
+  GstClockTime next_probe;
+  GstClockTime probe_interval;  /* after a probe that found the limit */
+  guint probes;
+  guint probe_result;           /* bits/s the last measured probe found */
 };
 
 GstRtcbotCongestion *
@@ -130,6 +185,13 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
     guint start_bitrate)
 {
   GstRtcbotCongestion *cc = g_new0 (GstRtcbotCongestion, 1);
+  static gsize debug_initialized = 0;
+
+  if (g_once_init_enter (&debug_initialized)) {
+    GST_DEBUG_CATEGORY_INIT (congestion_debug, "rtcbotcongestion", 0,
+        "RTCBot bandwidth estimation");
+    g_once_init_leave (&debug_initialized, 1);
+  }
 
   g_mutex_init (&cc->lock);
   cc->min_bitrate = MIN (min_bitrate, max_bitrate);
@@ -148,6 +210,9 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->acked.start = GST_CLOCK_TIME_NONE;
   cc->sent.start = GST_CLOCK_TIME_NONE;
   cc->feedback = "none";
+  cc->probe.start = GST_CLOCK_TIME_NONE;
+  cc->next_probe = 0;
+  cc->probe_interval = PROBE_INTERVAL;
   return cc;
 }
 
@@ -245,6 +310,16 @@ rate_window_add (RateWindow * w, GstClockTime now, guint bytes)
     w->bytes = 0;
   }
   w->bytes += bytes;
+}
+
+/* The window's rate, 0 once no byte arrived for two windows. */
+static guint
+rate_window_rate (const RateWindow * w, GstClockTime now)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (w->start) || now < w->start
+      || now - w->start > 2 * RATE_WINDOW)
+    return 0;
+  return (guint) MIN (w->rate, G_MAXUINT);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -361,6 +436,37 @@ detect (GstRtcbotCongestion * cc, const PacketGroup * group, GstClockTime now)
   update_threshold (cc, trend, now);
 }
 
+/* with the lock: how far the capacity estimate reaches either side */
+static gdouble
+capacity_deviation (GstRtcbotCongestion * cc)
+{
+  gdouble kbps = cc->capacity / 1000;
+
+  return sqrt (cc->capacity_variance * kbps) * 1000;
+}
+
+/* with the lock: what got through when the delay said overuse */
+static void
+update_capacity (GstRtcbotCongestion * cc, gdouble acked)
+{
+  gdouble error;
+
+  if (cc->capacity > 0 && fabs (acked - cc->capacity) >
+      3 * capacity_deviation (cc))
+    cc->capacity = 0;
+  if (cc->capacity <= 0) {
+    cc->capacity = acked;
+    cc->capacity_variance = 0.4;
+    return;
+  }
+  cc->capacity = CAPACITY_SMOOTHING * cc->capacity +
+      (1 - CAPACITY_SMOOTHING) * acked;
+  error = (cc->capacity - acked) / 1000;
+  cc->capacity_variance = CLAMP (CAPACITY_SMOOTHING * cc->capacity_variance
+      + (1 - CAPACITY_SMOOTHING) * error * error / MAX (cc->capacity / 1000,
+          1), 0.4, 2.5);
+}
+
 /* The delay-based estimate after a feedback report (AIMD). */
 static void
 control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
@@ -384,19 +490,190 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
         break;
       cc->delay_rate = MIN (cc->delay_rate, DECREASE_FACTOR *
           (cc->acked.rate > 0 ? cc->acked.rate : cc->delay_rate));
+      if (cc->acked.rate > 0)
+        update_capacity (cc, cc->acked.rate);
       cc->last_decrease = now;
       break;
-    case GST_RTCBOT_CONGESTION_NORMAL:
-      cc->delay_rate *= pow (INCREASE_PER_SECOND, seconds);
-      /* no further than what got through can justify */
+    case GST_RTCBOT_CONGESTION_NORMAL:{
+      gdouble increased;
+
+      /* above what was found before: the link has grown */
+      if (cc->capacity > 0 && cc->delay_rate > cc->capacity +
+          3 * capacity_deviation (cc))
+        cc->capacity = 0;
+      if (cc->capacity > 0) {
+        GstClockTime response = RESPONSE_TIME_BASE +
+            (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? MIN (cc->rtt, GST_SECOND) :
+            100 * GST_MSECOND);
+
+        increased = cc->delay_rate + ADDITIVE_PACKET_BITS * seconds *
+            GST_SECOND / response;
+      } else {
+        increased = cc->delay_rate * pow (INCREASE_PER_SECOND, seconds);
+      }
+      /* no further than what got through can justify; this limits the
+       * increase only, so that what a probe found is kept */
       if (cc->acked.rate > 0)
-        cc->delay_rate = MIN (cc->delay_rate, 1.5 * cc->acked.rate + 100000);
+        increased = MIN (increased, MAX (cc->delay_rate,
+                1.5 * cc->acked.rate + 100000));
+      cc->delay_rate = increased;
       break;
+    }
     case GST_RTCBOT_CONGESTION_UNDERUSE:
       /* queues draining: hold until they are empty */
       break;
   }
   cc->delay_rate = bounded (cc, cc->delay_rate);
+}
+
+/* ---------------------------------------------------------------------- */
+/* probing                                                                */
+
+/* with the lock: what the finished probe found */
+static void
+probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  Probe *probe = &cc->probe;
+  GstClockTimeDiff send_span = GST_CLOCK_DIFF (probe->first_send,
+      probe->last_send);
+  GstClockTimeDiff arrival_span = GST_CLOCK_DIFF (probe->first_arrival,
+      probe->last_arrival);
+  gdouble send_rate, receive_rate, found;
+
+  probe->start = GST_CLOCK_TIME_NONE;
+  cc->next_probe = now + cc->probe_interval;
+  cc->probe_interval = MIN (2 * cc->probe_interval, PROBE_INTERVAL_LONGEST);
+  if (probe->packets < PROBE_MIN_PACKETS || probe->lost * 10 > probe->packets
+      || send_span <= 0 || arrival_span <= 0) {
+    GST_DEBUG ("probe at %.0f bit/s: %u packets, %u lost: no result",
+        probe->rate, probe->packets, probe->lost);
+    return;
+  }
+  /* a rate over a span counts the bytes sent after its first instant */
+  send_rate = (probe->bytes - probe->first_size) * 8.0 * GST_SECOND / send_span;
+  receive_rate = (probe->bytes - probe->first_size) * 8.0 * GST_SECOND /
+      arrival_span;
+  /* arriving slower than sent: the link's capacity, less a margin for the
+   * queue the probe built */
+  found = receive_rate < 0.9 * send_rate ? 0.95 * receive_rate :
+      MIN (send_rate, receive_rate);
+  /* more than was aimed at only says a token bucket let a burst through */
+  found = MIN (found, probe->rate);
+  cc->probe_result = (guint) MIN (found, G_MAXUINT);
+  GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost), sent at %.0f, "
+      "received at %.0f bit/s", probe->rate, probe->packets, probe->lost,
+      send_rate, receive_rate);
+  if (found >= PROBE_SUCCESS * probe->rate) {
+    cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
+    cc->probe_interval = PROBE_INTERVAL;
+  }
+  /* the probe saw no growing queue: both estimates may go that far */
+  if (cc->signal != GST_RTCBOT_CONGESTION_OVERUSE) {
+    if (cc->capacity > 0 && found > cc->capacity + 3 * capacity_deviation (cc))
+      cc->capacity = 0;
+    if (cc->delay_rate > 0)
+      cc->delay_rate = bounded (cc, MAX (cc->delay_rate, found));
+    if (cc->loss_rate > 0)
+      cc->loss_rate = bounded (cc, MAX (cc->loss_rate, found));
+  }
+}
+
+/* with the lock: one packet of feedback, which may belong to the probe */
+static void
+probe_add (GstRtcbotCongestion * cc, const GstRtcbotCongestionPacket * p,
+    GstClockTime now)
+{
+  Probe *probe = &cc->probe;
+
+  if (!GST_CLOCK_TIME_IS_VALID (probe->start) || p->send_time < probe->start)
+    return;
+  if (p->send_time > probe->end) {
+    probe_finish (cc, now);
+    return;
+  }
+  probe->packets++;
+  if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time)) {
+    probe->lost++;
+    return;
+  }
+  if (probe->bytes == 0) {
+    probe->first_send = p->send_time;
+    probe->first_arrival = p->arrival_time;
+    probe->first_size = p->size;
+  }
+  probe->bytes += p->size;
+  probe->last_send = MAX (probe->last_send, p->send_time);
+  probe->last_arrival = MAX (probe->last_arrival, p->arrival_time);
+  probe->last_size = p->size;
+}
+
+/* with the lock */
+static gboolean
+probe_wanted (GstRtcbotCongestion * cc, GstClockTime now, guint target)
+{
+  /* near the top the increase closes the rest: an encoder that never
+   * fills its maximum would otherwise be probed for ever */
+  if (!g_str_equal (cc->feedback, "transport-cc")
+      || cc->signal != GST_RTCBOT_CONGESTION_NORMAL
+      || target >= PROBE_BELOW_MAX * cc->max_bitrate || now < cc->next_probe)
+    return FALSE;
+  if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+      && now >= cc->last_decrease && now - cc->last_decrease < PROBE_INTERVAL)
+    return FALSE;
+  /* a standing queue (the round trip well above its floor): no room */
+  if (GST_CLOCK_TIME_IS_VALID (cc->rtt) && GST_CLOCK_TIME_IS_VALID (cc->min_rtt)
+      && cc->rtt > 2 * cc->min_rtt + RTT_QUEUEING)
+    return FALSE;
+  return rate_window_rate (&cc->sent, now) < PROBE_APP_LIMITED * target;
+}
+
+/**
+ * gst_rtcbot_congestion_probe_padding:
+ * @cc: the estimator
+ * @now: the sender's clock, as given to gst_rtcbot_congestion_on_sent()
+ *
+ * The sender asks this between frames. When it sends less than the
+ * estimate and the delay is steady, a probe starts: padding tops what is
+ * sent up to twice the estimate for 150 ms, and the feedback on those
+ * packets tells how much the path carries. Padding sent must also be
+ * counted with gst_rtcbot_congestion_on_sent().
+ *
+ * Returns: the bytes of padding to send now, 0 when not probing.
+ */
+guint
+gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  Probe *probe = &cc->probe;
+  guint target, bytes = 0;
+  gdouble padding_rate;
+  GstClockTime until;
+
+  g_mutex_lock (&cc->lock);
+  target = compute_target (cc);
+  if (GST_CLOCK_TIME_IS_VALID (probe->start)) {
+    /* its feedback never came: the next one starts from scratch */
+    if (now > probe->end + PROBE_TIMEOUT || now < probe->start)
+      probe_finish (cc, now);
+  } else if (probe_wanted (cc, now, target)) {
+    memset (probe, 0, sizeof (*probe));
+    probe->start = now;
+    probe->end = now + PROBE_DURATION;
+    /* the first padding covers the frame interval just gone */
+    probe->paid_until = now - MIN (now, 33 * GST_MSECOND);
+    probe->rate = MIN (PROBE_GAIN * target, cc->max_bitrate * 1.2);
+    cc->probes++;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (probe->start) && now <= probe->end
+      && now > probe->paid_until) {
+    until = MIN (now, probe->end);
+    padding_rate = probe->rate - rate_window_rate (&cc->sent, now);
+    if (padding_rate > 0)
+      bytes = padding_rate * GST_CLOCK_DIFF (probe->paid_until, until) /
+          (8.0 * GST_SECOND);
+    probe->paid_until = until;
+  }
+  g_mutex_unlock (&cc->lock);
+  return bytes;
 }
 
 /* with the lock */
@@ -417,9 +694,12 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   cc->loss = loss;
 
   if (loss > LOSS_HIGH || queueing) {
+    GstClockTime interval = LOSS_DECREASE_INTERVAL +
+        (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? cc->rtt : 0);
+
     if (GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
         && now >= cc->last_loss_decrease
-        && now - cc->last_loss_decrease < MIN_DECREASE_INTERVAL)
+        && now - cc->last_loss_decrease < interval)
       return;
     cc->loss_rate *= loss > LOSS_HIGH ? 1 - 0.5 * loss : DECREASE_FACTOR;
     cc->last_loss_decrease = now;
@@ -433,7 +713,7 @@ void
 gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     const GstRtcbotCongestionPacket * packets, guint n_packets)
 {
-  guint i, lost = 0, counted = 0;
+  guint i, lost = 0, counted = 0, valid = 0;
 
   g_mutex_lock (&cc->lock);
   for (i = 0; i < n_packets; i++) {
@@ -441,11 +721,17 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
 
     if (!GST_CLOCK_TIME_IS_VALID (p->send_time))
       continue;
-    counted++;
-    if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time)) {
-      lost++;
-      continue;
+    valid++;
+    probe_add (cc, p, now);
+    /* losses of a rate already left behind say nothing of the new one */
+    if (!GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
+        || p->send_time >= cc->last_loss_decrease) {
+      counted++;
+      if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time))
+        lost++;
     }
+    if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time))
+      continue;
     rate_window_add (&cc->acked, p->arrival_time, p->size);
 
     if (!cc->group.valid) {
@@ -467,7 +753,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
       cc->group.last_arrival = p->arrival_time;
     }
   }
-  if (counted == 0) {
+  if (valid == 0) {
     g_mutex_unlock (&cc->lock);
     return;
   }
@@ -546,16 +832,6 @@ signal_nick (GstRtcbotCongestionSignal signal)
   }
 }
 
-/* The window's rate, 0 once no byte arrived for two windows. */
-static guint
-rate_window_rate (const RateWindow * w, GstClockTime now)
-{
-  if (!GST_CLOCK_TIME_IS_VALID (w->start) || now < w->start
-      || now - w->start > 2 * RATE_WINDOW)
-    return 0;
-  return (guint) MIN (w->rate, G_MAXUINT);
-}
-
 GstStructure *
 gst_rtcbot_congestion_get_stats (GstRtcbotCongestion * cc, GstClockTime now)
 {
@@ -573,7 +849,9 @@ gst_rtcbot_congestion_get_stats (GstRtcbotCongestion * cc, GstClockTime now)
       "delay-signal", G_TYPE_STRING, signal_nick (cc->signal),
       "loss", G_TYPE_DOUBLE, cc->loss,
       "rtt", G_TYPE_UINT64, GST_CLOCK_TIME_IS_VALID (cc->rtt) ?
-      (guint64) cc->rtt : G_GUINT64_CONSTANT (0), NULL);
+      (guint64) cc->rtt : G_GUINT64_CONSTANT (0),
+      "probes", G_TYPE_UINT, cc->probes,
+      "probe-result", G_TYPE_UINT, cc->probe_result, NULL);
   g_mutex_unlock (&cc->lock);
   return s;
 }

@@ -71,6 +71,9 @@ void gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
 void gst_rtcbot_congestion_on_sent (GstRtcbotCongestion * cc,
     GstClockTime now, guint bytes);
 
+guint gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc,
+    GstClockTime now);
+
 guint gst_rtcbot_congestion_get_target (GstRtcbotCongestion * cc);
 GstStructure *gst_rtcbot_congestion_get_stats (GstRtcbotCongestion * cc,
     GstClockTime now);

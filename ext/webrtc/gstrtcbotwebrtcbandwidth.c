@@ -215,17 +215,10 @@ remember_ssrc (RtcPeer * peer, GstBuffer * buffer)
   g_mutex_unlock (&peer->lock);
 }
 
-static gboolean
-count_buffer (GstBuffer ** buffer, guint idx, gpointer user_data)
-{
-  guint *bytes = user_data;
-
-  *bytes += gst_buffer_get_size (*buffer);
-  return TRUE;
-}
-
+/* rtpsession reports each packet's payload size, which is 0 for the
+ * padding-only packets of probes: @padding_size is what those weigh. */
 static void
-receive_twcc (RtcPeer * peer, const GstStructure * s)
+receive_twcc (RtcPeer * peer, const GstStructure * s, guint padding_size)
 {
   const GValue *list = gst_structure_get_value (s, "packets");
   GstRtcbotCongestionPacket *packets;
@@ -253,7 +246,7 @@ receive_twcc (RtcPeer * peer, const GstStructure * s)
         G_TYPE_BOOLEAN, &lost, NULL);
     packets[n].send_time = local;
     packets[n].arrival_time = lost ? GST_CLOCK_TIME_NONE : remote;
-    packets[n].size = size;
+    packets[n].size = size > 0 ? size : padding_size;
     n++;
   }
   G_GNUC_END_IGNORE_DEPRECATIONS;
@@ -276,10 +269,132 @@ post_stats_when_due (RtcPeer * peer, GstClockTime now)
   peer->stats_posted = now;
   g_mutex_unlock (&peer->lock);
 
+  /* first, so that the stats show the encoder as it now is */
+  gst_rtcbot_webrtc_bin_bitrate_changed (peer->self);
   stats = gst_rtcbot_webrtc_peer_stats (peer);
   GST_LOG_OBJECT (peer->self, "%" GST_PTR_FORMAT, stats);
   gst_rtcbot_webrtc_bin_post (peer->self, stats);
-  gst_rtcbot_webrtc_bin_bitrate_changed (peer->self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* probes: padding between frames                                         */
+
+/* RTP padding is counted in one byte */
+#define PADDING_PER_PACKET 255
+/* a burst larger than this waits for the next frame gap */
+#define MAX_PADDING_PACKETS 40
+
+/* One payloader's stream to one peer. Padding packets take sequence
+ * numbers inside the stream, so every packet after them is renumbered:
+ * the peer sees one gapless sequence. Used from the payloader's streaming
+ * thread only. */
+typedef struct
+{
+  RtcPeer *peer;
+  gboolean probing;             /* video sent with transport-wide numbers */
+  guint16 seq_shift;
+  gboolean frame_ended;         /* the last packet had the marker bit */
+  guint32 last_timestamp;
+  guint padding_size;           /* bytes of one padding packet */
+} RtcWatch;
+
+static void
+watch_free (gpointer data)
+{
+  RtcWatch *watch = data;
+
+  gst_rtcbot_webrtc_peer_unref (watch->peer);
+  g_free (watch);
+}
+
+/* A padding-only packet: @model's header (SSRC, payload type, header
+ * extensions, which rtpsession fills with the transport-wide number)
+ * followed by @size bytes of padding. */
+static GstBuffer *
+padding_packet (GstRTPBuffer * model, guint16 seq, guint32 timestamp,
+    guint size)
+{
+  guint header = gst_rtp_buffer_get_header_len (model);
+  GstBuffer *buffer = gst_buffer_copy_region (model->buffer,
+      GST_BUFFER_COPY_MEMORY | GST_BUFFER_COPY_DEEP, 0, header);
+  GstMemory *padding = gst_allocator_alloc (NULL, size, NULL);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  GstMapInfo map;
+
+  gst_memory_map (padding, &map, GST_MAP_WRITE);
+  memset (map.data, 0, size);
+  map.data[size - 1] = size;
+  gst_memory_unmap (padding, &map);
+  gst_buffer_append_memory (buffer, padding);
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  /* the padding bit: rtp_buffer_map insists on it matching the last byte */
+  map.data[0] |= 0x20;
+  gst_buffer_unmap (buffer, &map);
+  if (gst_rtp_buffer_map (buffer, GST_MAP_WRITE, &rtp)) {
+    gst_rtp_buffer_set_marker (&rtp, FALSE);
+    gst_rtp_buffer_set_seq (&rtp, seq);
+    gst_rtp_buffer_set_timestamp (&rtp, timestamp);
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  return buffer;
+}
+
+/* @buffer as the peer must see it, shifted past the padding sent so far;
+ * sends a probe's padding first when @buffer starts a frame and @may_pad
+ * (padding cannot go between the packets of a list, which leave
+ * together). Returns the bytes sent, padding included. */
+static guint
+pass_packet (RtcWatch * watch, GstPad * pad, GstBuffer ** buffer,
+    gboolean may_pad, GstClockTime now)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint bytes = gst_buffer_get_size (*buffer), padding = 0;
+  GstBufferList *burst = NULL;
+  guint16 seq;
+
+  if (watch->seq_shift == 0 && !watch->probing)
+    return bytes;
+  if (watch->seq_shift != 0)
+    *buffer = gst_buffer_make_writable (*buffer);
+  if (!gst_rtp_buffer_map (*buffer, watch->seq_shift ? GST_MAP_READWRITE :
+          GST_MAP_READ, &rtp))
+    return bytes;
+  seq = gst_rtp_buffer_get_seq (&rtp);
+  if (watch->probing && watch->frame_ended && may_pad)
+    padding = gst_rtcbot_congestion_probe_padding (watch->peer->cc, now);
+  if (padding > 0) {
+    guint i, n = MIN (MAX_PADDING_PACKETS,
+        (padding + PADDING_PER_PACKET - 1) / PADDING_PER_PACKET);
+
+    burst = gst_buffer_list_new_sized (n);
+    for (i = 0; i < n; i++) {
+      gst_buffer_list_add (burst, padding_packet (&rtp,
+              seq + watch->seq_shift, watch->last_timestamp,
+              PADDING_PER_PACKET));
+      watch->seq_shift++;
+    }
+    watch->padding_size = gst_buffer_get_size (gst_buffer_list_get (burst, 0));
+    padding = n * watch->padding_size;
+  }
+  if (watch->seq_shift != 0)
+    gst_rtp_buffer_set_seq (&rtp, seq + watch->seq_shift);
+  watch->frame_ended = gst_rtp_buffer_get_marker (&rtp);
+  watch->last_timestamp = gst_rtp_buffer_get_timestamp (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+
+  if (burst) {
+    GstPad *peer_pad = gst_pad_get_peer (pad);
+
+    /* straight to webrtcbin, ahead of the packet now being pushed */
+    if (peer_pad) {
+      gst_pad_chain_list (peer_pad, burst);
+      gst_object_unref (peer_pad);
+    } else {
+      gst_buffer_list_unref (burst);
+    }
+  }
+  return bytes + padding;
 }
 
 /* The payloader's source pad: RTP going to the peer, and the feedback
@@ -287,44 +402,67 @@ post_stats_when_due (RtcPeer * peer, GstClockTime now)
 static GstPadProbeReturn
 on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  RtcPeer *peer = user_data;
+  RtcWatch *watch = user_data;
+  RtcPeer *peer = watch->peer;
   GstClockTime now = gst_util_get_timestamp ();
+  guint bytes = 0;
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
 
     remember_ssrc (peer, buffer);
-    gst_rtcbot_congestion_on_sent (peer->cc, now, gst_buffer_get_size (buffer));
+    bytes = pass_packet (watch, pad, &buffer, TRUE, now);
+    GST_PAD_PROBE_INFO_DATA (info) = buffer;
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
-    guint bytes = 0;
+    guint i;
 
     if (gst_buffer_list_length (list) > 0)
       remember_ssrc (peer, gst_buffer_list_get (list, 0));
-    gst_buffer_list_foreach (list, count_buffer, &bytes);
-    gst_rtcbot_congestion_on_sent (peer->cc, now, bytes);
+    if (watch->seq_shift != 0 || watch->probing)
+      list = gst_buffer_list_make_writable (list);
+    for (i = 0; i < gst_buffer_list_length (list); i++) {
+      GstBuffer *buffer;
+
+      if (watch->seq_shift == 0 && !watch->probing) {
+        bytes += gst_buffer_get_size (gst_buffer_list_get (list, i));
+        continue;
+      }
+      /* out of the list, so that it is writable without a copy */
+      buffer = gst_buffer_ref (gst_buffer_list_get (list, i));
+      gst_buffer_list_remove (list, i, 1);
+      bytes += pass_packet (watch, pad, &buffer, i == 0, now);
+      gst_buffer_list_insert (list, i, buffer);
+    }
+    GST_PAD_PROBE_INFO_DATA (info) = list;
   } else if (info->type & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM) {
     GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
     const GstStructure *s = gst_event_get_structure (event);
 
     if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_UPSTREAM && s
         && gst_structure_has_name (s, "RTPTWCCPackets"))
-      receive_twcc (peer, s);
+      receive_twcc (peer, s, watch->padding_size);
     return GST_PAD_PROBE_OK;
   }
+  gst_rtcbot_congestion_on_sent (peer->cc, now, bytes);
   post_stats_when_due (peer, now);
   return GST_PAD_PROBE_OK;
 }
 
+/* Counts what @payloader sends to @peer and reads the feedback coming
+ * back; @probe: video numbered transport-wide, which probes may pad. */
 void
-gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader)
+gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader,
+    gboolean probe)
 {
   GstPad *src = gst_element_get_static_pad (payloader, "src");
+  RtcWatch *watch = g_new0 (RtcWatch, 1);
 
+  watch->peer = gst_rtcbot_webrtc_peer_ref (peer);
+  watch->probing = probe;
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
-      on_payloader_data, gst_rtcbot_webrtc_peer_ref (peer),
-      (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+      on_payloader_data, watch, watch_free);
   gst_object_unref (src);
 }
 

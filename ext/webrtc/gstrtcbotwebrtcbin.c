@@ -1691,6 +1691,7 @@ static void
 set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
 {
   GList *peers, *l;
+  guint min_link, max_link;
 
   GST_OBJECT_LOCK (self);
   if (prop_id == PROP_MIN_BITRATE)
@@ -1699,13 +1700,14 @@ set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
     self->max_bitrate = bitrate;
   else
     self->start_bitrate = bitrate;
+  min_link = RTC_LINK_BITRATE (self->min_bitrate);
+  max_link = RTC_LINK_BITRATE (self->max_bitrate);
   peers = g_list_copy_deep (self->peers, copy_peer, NULL);
   GST_OBJECT_UNLOCK (self);
   for (l = peers; l; l = l->next) {
     RtcPeer *peer = l->data;
 
-    gst_rtcbot_congestion_set_limits (peer->cc, self->min_bitrate,
-        self->max_bitrate);
+    gst_rtcbot_congestion_set_limits (peer->cc, min_link, max_link);
   }
   g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
   gst_rtcbot_webrtc_bin_bitrate_changed (self);
@@ -1713,9 +1715,9 @@ set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
 
 /* Any thread; called when an estimate moved, and about once a second so
  * that the video level settles at a steady estimate. One encoding feeds
- * every peer: it follows the best-connected
- * peer's estimate, so that a peer on a poor link never lowers the picture
- * of the others (it loses frames in its own queue instead). */
+ * every peer: it follows the best-connected peer's estimate (its video
+ * share), so that a peer on a poor link never lowers the picture of the
+ * others (it loses frames in its own queue instead). */
 void
 gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
 {
@@ -1736,6 +1738,7 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
     return;
 
   GST_OBJECT_LOCK (self);
+  best = CLAMP (best * RTC_VIDEO_SHARE, self->min_bitrate, self->max_bitrate);
   changed = best != self->encoder_bitrate;
   self->encoder_bitrate = best;
   /* triples of element, property name, value: set without the lock */

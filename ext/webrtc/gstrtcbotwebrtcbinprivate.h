@@ -79,6 +79,14 @@ typedef struct
 } RtcVideoLevel;
 
 #define RTC_VIDEO_LEVELS 4
+
+/* The share of a peer's estimated bandwidth the video takes: the rest
+ * keeps the data channel, audio and RTCP from waiting behind a full queue.
+ * The bitrate properties are the video's, so the estimator's limits are
+ * theirs divided by this share. */
+#define RTC_VIDEO_SHARE 0.85
+#define RTC_LINK_BITRATE(video) \
+  ((guint) MIN ((gdouble) G_MAXUINT, (video) / RTC_VIDEO_SHARE))
 extern const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS];
 
 struct _GstRtcbotWebrtcBin
@@ -220,7 +228,7 @@ RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,
 /* gstrtcbotwebrtcbandwidth.c: estimates fed from each peer's feedback */
 void gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer);
 void gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer,
-    GstElement * payloader);
+    GstElement * payloader, gboolean probe);
 GstStructure *gst_rtcbot_webrtc_peer_stats (RtcPeer * peer);
 void gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self);
 

@@ -133,9 +133,11 @@ const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
   {1, 1}, {1, 2}, {2, 2}, {4, 2}
 };
 
-/* Bits per pixel a level needs: below it VP8 and H.264 at their coarsest
- * quantizer still exceed the bitrate, and every frame comes late. */
-#define LEVEL_BITS_PER_PIXEL 0.08
+/* Bits per pixel a level needs. VP8 at its coarsest quantizer still
+ * spends about 0.09 on a moving 640x480 picture, more on smaller ones and
+ * on keyframes; a level whose encoder overshoots its bitrate fills the
+ * queue it was chosen to avoid. */
+#define LEVEL_BITS_PER_PIXEL 0.12
 /* a higher level is taken only with this much room, and levels change at
  * most this often: each change costs a keyframe */
 #define LEVEL_UP_MARGIN 1.3

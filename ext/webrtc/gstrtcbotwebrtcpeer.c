@@ -581,6 +581,50 @@ offered_section (GstSDPMessage * offer, RtcInput * input,
   return -1;
 }
 
+#define TWCC_URI \
+  "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+
+/* Whether @text is @word, blanks around it aside. */
+static gboolean
+is_word (const gchar * text, const gchar * word)
+{
+  gsize length = strlen (word);
+
+  text += strspn (text, " \t");
+  return strncmp (text, word, length) == 0
+      && text[length + strspn (text + length, " \t\r\n")] == '\0';
+}
+
+/* The header extension id @media maps to transport-wide sequence numbers
+ * when it also asks for transport-cc feedback on @pt, else 0. Attribute
+ * values: "ID[/direction] URI" and "PT transport-cc". */
+static guint
+offered_twcc_id (const GstSDPMedia * media, gint pt)
+{
+  gboolean feedback = FALSE;
+  guint i, id = 0;
+
+  for (i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, i);
+    gchar *rest;
+    gint64 number;
+
+    if (a->value == NULL)
+      continue;
+    number = g_ascii_strtoll (a->value, &rest, 10);
+    if (rest == a->value)
+      continue;
+    if (g_strcmp0 (a->key, "extmap") == 0 && number >= 1 && number <= 14) {
+      rest += strcspn (rest, " ");
+      if (is_word (rest, TWCC_URI))
+        id = number;
+    } else if (g_strcmp0 (a->key, "rtcp-fb") == 0 && number == pt) {
+      feedback |= is_word (rest, "transport-cc");
+    }
+  }
+  return feedback ? id : 0;
+}
+
 static void
 branch_free (GstRtcbotWebrtcBin * self, RtcBranch * branch)
 {
@@ -605,11 +649,18 @@ branch_free (GstRtcbotWebrtcBin * self, RtcBranch * branch)
 }
 
 /* Links @input's tee to @peer's webrtcbin through a payloader for @pt;
- * @mline is the media section to answer, -1 when offering. */
+ * @mline is the media section @offered to answer, -1 (and NULL) when
+ * offering. Transport-wide sequence numbers are sent when the offer asks
+ * for transport-cc: the payloader adds the header extension it finds in
+ * the pad's caps, rtpsession numbers the packets and turns the peer's
+ * feedback into the upstream event the bandwidth estimator reads. */
 static gboolean
 attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
-    gint pt, gint mline, gboolean answer_sendonly)
+    gint pt, gint mline, const GstSDPMedia * offered)
 {
+  gboolean answer_sendonly = offered
+      && gst_sdp_media_get_attribute_val (offered, "recvonly") != NULL;
+  guint twcc_id = offered ? offered_twcc_id (offered, pt) : 0;
   GstRtcbotWebrtcBin *self = peer->self;
   RtcBranch *branch = g_new0 (RtcBranch, 1);
   GstPadTemplate *templ;
@@ -617,6 +668,14 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
   GstCaps *caps = gst_rtcbot_webrtc_rtp_caps (encoding, pt);
   GstPad *queue_sink;
   gchar *name = NULL;
+
+  if (twcc_id > 0) {
+    gchar *field = g_strdup_printf ("extmap-%u", twcc_id);
+
+    gst_caps_set_simple (caps, field, G_TYPE_STRING, TWCC_URI,
+        "rtcp-fb-transport-cc", G_TYPE_BOOLEAN, TRUE, NULL);
+    g_free (field);
+  }
 
   branch->input = input;
   branch->queue = gst_element_factory_make ("queue", NULL);
@@ -667,7 +726,8 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
     gst_pad_link (pay_src, branch->webrtc_pad);
     gst_object_unref (pay_src);
   }
-  gst_rtcbot_webrtc_bandwidth_watch (peer, branch->pay);
+  gst_rtcbot_webrtc_bandwidth_watch (peer, branch->pay, input->video
+      && twcc_id > 0);
   gst_element_sync_state_with_parent (branch->pay);
   gst_element_sync_state_with_parent (branch->queue);
 
@@ -679,8 +739,9 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
   g_mutex_lock (&peer->lock);
   peer->branches = g_list_prepend (peer->branches, branch);
   g_mutex_unlock (&peer->lock);
-  GST_INFO_OBJECT (self, "peer %u: sending %s (pt %d, section %d)", peer->id,
-      encoding, pt, mline);
+  GST_INFO_OBJECT (self, "peer %u: sending %s (pt %d, section %d, "
+      "transport-wide sequence numbers %s)", peer->id, encoding, pt, mline,
+      twcc_id ? "on" : "off");
   return TRUE;
 }
 
@@ -814,8 +875,9 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   stun = g_strdup (self->stun_server);
   turn = g_strdup (self->turn_server);
   latency = self->latency;
-  peer->cc = gst_rtcbot_congestion_new (self->min_bitrate, self->max_bitrate,
-      self->start_bitrate);
+  peer->cc = gst_rtcbot_congestion_new (RTC_LINK_BITRATE (self->min_bitrate),
+      RTC_LINK_BITRATE (self->max_bitrate),
+      RTC_LINK_BITRATE (self->start_bitrate));
   GST_OBJECT_UNLOCK (self);
   peer->stats_posted = GST_CLOCK_TIME_NONE;
   gst_rtcbot_congestion_set_target_func (peer->cc, on_target, self);
@@ -863,7 +925,7 @@ gst_rtcbot_webrtc_peer_offer (RtcPeer * peer, GError ** error)
     gint pt = g_str_equal (encoding, "OPUS") ? OFFER_PT_OPUS :
         g_str_equal (encoding, "H264") ? OFFER_PT_H264 : OFFER_PT_VP8;
 
-    if (attach_input (peer, input, encoding, pt, -1, FALSE)) {
+    if (attach_input (peer, input, encoding, pt, -1, NULL)) {
       video |= input->video;
       audio |= !input->video;
     }
@@ -981,8 +1043,7 @@ gst_rtcbot_webrtc_peer_answer (RtcPeer * peer, GstSDPMessage * offer_sdp,
       const GstSDPMedia *media = gst_sdp_message_get_media (remote->sdp,
           mline);
 
-      attach_input (peer, input, e->data, pt, mline,
-          gst_sdp_media_get_attribute_val (media, "recvonly") != NULL);
+      attach_input (peer, input, e->data, pt, mline, media);
     } else {
       GST_INFO_OBJECT (peer->self, "peer %u does not take %s", peer->id,
           (gchar *) e->data);

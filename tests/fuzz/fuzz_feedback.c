@@ -109,9 +109,15 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         }
         gst_rtcbot_congestion_on_packets (cc, now, packets, n);
         break;
-      default:
-        gst_rtcbot_congestion_on_sent (cc, now, take (&r, 4));
+      default:{
+        /* a probe pads up to 1.2 times the maximum for 150 ms, plus the
+         * frame interval before it */
+        guint padding = gst_rtcbot_congestion_probe_padding (cc, now);
+
+        FUZZ_CHECK (padding <= MAX_BITRATE * 1.2 * 0.2 / 8);
+        gst_rtcbot_congestion_on_sent (cc, now, take (&r, 4) + padding);
         break;
+      }
     }
     FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
     FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);

@@ -49,6 +49,9 @@ typedef struct
   GstClockTime last_feedback;
   GstClockTime base_rtt;
   guint reports;
+  guint app_limit;              /* bits/s the encoder fills at most, 0 = all */
+  gboolean probing;             /* the sender pads when asked */
+  guint padding;                /* bytes of padding sent */
 } Link;
 
 static void
@@ -149,7 +152,19 @@ run (Link * link, gdouble seconds)
   GstClockTime interval = link->twcc ? FEEDBACK_INTERVAL : GST_SECOND;
 
   while (link->now < end) {
-    guint bytes = gst_rtcbot_congestion_get_target (link->cc) / 8 / FPS;
+    guint rate = gst_rtcbot_congestion_get_target (link->cc);
+    guint bytes;
+
+    if (link->app_limit > 0)
+      rate = MIN (rate, link->app_limit);
+    bytes = rate / 8 / FPS;
+    if (link->probing) {
+      guint padding = gst_rtcbot_congestion_probe_padding (link->cc,
+          link->now);
+
+      link->padding += padding;
+      bytes += padding;
+    }
 
     while (bytes > 0) {
       guint size = MIN (bytes, PACKET_SIZE);
@@ -214,6 +229,66 @@ GST_START_TEST (test_recovery)
   target = run (&link, 10);
   fail_unless (target >= 1000000, "only %u 10 s after the link was freed",
       target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* An encoder that fills only part of its target (a still picture, a
+ * reduced size) cannot show the path carries more: after a drop and
+ * recovery its estimate stays near what it sends unless it probes. */
+static guint
+recover_app_limited (gboolean probing, guint capacity_after)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 400000, TRUE);
+  link.app_limit = 250000;
+  link.probing = probing;
+  run (&link, 15);
+  link.capacity = capacity_after;
+  target = run (&link, 10);
+  fail_unless (target >= MIN_BITRATE && target <= MAX_BITRATE);
+  if (!probing)
+    fail_unless_equals_int (link.padding, 0);
+  link_clear (&link);
+  return target;
+}
+
+GST_START_TEST (test_probe_app_limited)
+{
+  guint without = recover_app_limited (FALSE, 5000000);
+  guint with = recover_app_limited (TRUE, 5000000);
+
+  fail_unless (without < 700000, "%u without probes", without);
+  fail_unless (with >= 1500000, "probes found only %u on a free link", with);
+}
+
+GST_END_TEST;
+
+/* Probes on a link that is full find its capacity, not more. */
+GST_START_TEST (test_probe_bottleneck)
+{
+  guint target = recover_app_limited (TRUE, 400000);
+
+  fail_unless (target <= 560000, "probes pushed the target to %u on a "
+      "400 kbit/s link", target);
+}
+
+GST_END_TEST;
+
+/* A sender that fills its target is not probed. */
+GST_START_TEST (test_no_probe_when_filled)
+{
+  Link link;
+
+  link_init (&link, 5000000, TRUE);
+  link.probing = TRUE;
+  run (&link, 5);
+  link.padding = 0;
+  run (&link, 20);
+  fail_unless_equals_int (link.padding, 0);
   link_clear (&link);
 }
 
@@ -419,6 +494,9 @@ rtcbotcongestion_suite (void)
   tcase_add_test (tc, test_ramp_up);
   tcase_add_test (tc, test_capacity_drop);
   tcase_add_test (tc, test_recovery);
+  tcase_add_test (tc, test_probe_app_limited);
+  tcase_add_test (tc, test_probe_bottleneck);
+  tcase_add_test (tc, test_no_probe_when_filled);
   tcase_add_test (tc, test_loss_without_delay);
   tcase_add_test (tc, test_delay_without_loss);
   tcase_add_test (tc, test_receiver_reports_only);
