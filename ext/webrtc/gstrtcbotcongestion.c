@@ -73,8 +73,16 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define RTT_QUEUEING (150 * GST_MSECOND)
 /* a target change smaller than this share is not reported */
 #define REPORT_CHANGE 0.03
+/* A standing queue: one-way delay this far above the smallest seen over
+ * the last two windows. The delay trend sees a queue grow, not one that
+ * stays full; a full queue delays every control message by as much. */
+#define QUEUE_DELAY_LIMIT (80 * GST_MSECOND)
+#define QUEUE_FLOOR_WINDOW (10 * GST_SECOND)
 /* window of the sent and acknowledged bitrates */
 #define RATE_WINDOW (GST_SECOND)
+/* what got through lately: a decrease must not go by a rate of a second
+ * ago when the link has just shrunk */
+#define RECENT_WINDOW (250 * GST_MSECOND)
 /* Probing (GCC's probe clusters, sent as padding). An encoder sending
  * less than its target (a still picture, a reduced size) cannot show that
  * the path carries more; the delay-based estimate is held near what got
@@ -108,6 +116,7 @@ typedef struct
 
 typedef struct
 {
+  GstClockTime length;
   GstClockTime start;
   guint64 bytes;
   gdouble rate;                 /* bits/s of the last full window, 0 = none */
@@ -159,7 +168,12 @@ struct _GstRtcbotCongestion
   GstClockTime last_delay_update;
   GstClockTime last_decrease;
   RateWindow acked;
+  RateWindow acked_recently;
   gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
+  /* one-way delay (the peer's clock minus ours) and its floor, over the
+   * current and the previous window */
+  GstClockTimeDiff delay_floor, previous_floor, last_delay;
+  GstClockTime floor_window_start;
   gdouble capacity_variance;    /* kbit/s, normalised by the capacity */
 
   /* loss-based estimate */
@@ -178,6 +192,7 @@ struct _GstRtcbotCongestion
   GstClockTime probe_interval;  /* after a probe that found the limit */
   guint probes;
   guint probe_result;           /* bits/s the last measured probe found */
+  guint probes_beyond_capacity; /* successive, since the last that was not */
 };
 
 GstRtcbotCongestion *
@@ -208,11 +223,16 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->last_loss_update = GST_CLOCK_TIME_NONE;
   cc->last_loss_decrease = GST_CLOCK_TIME_NONE;
   cc->acked.start = GST_CLOCK_TIME_NONE;
+  cc->acked.length = RATE_WINDOW;
+  cc->acked_recently.start = GST_CLOCK_TIME_NONE;
+  cc->acked_recently.length = RECENT_WINDOW;
   cc->sent.start = GST_CLOCK_TIME_NONE;
+  cc->sent.length = RATE_WINDOW;
   cc->feedback = "none";
   cc->probe.start = GST_CLOCK_TIME_NONE;
   cc->next_probe = 0;
   cc->probe_interval = PROBE_INTERVAL;
+  cc->floor_window_start = GST_CLOCK_TIME_NONE;
   return cc;
 }
 
@@ -304,7 +324,7 @@ rate_window_add (RateWindow * w, GstClockTime now, guint bytes)
     w->bytes = 0;
   }
   span = GST_CLOCK_DIFF (w->start, now);
-  if (span >= RATE_WINDOW) {
+  if (span >= (GstClockTimeDiff) w->length) {
     w->rate = w->bytes * 8.0 * GST_SECOND / span;
     w->start = now;
     w->bytes = 0;
@@ -317,7 +337,7 @@ static guint
 rate_window_rate (const RateWindow * w, GstClockTime now)
 {
   if (!GST_CLOCK_TIME_IS_VALID (w->start) || now < w->start
-      || now - w->start > 2 * RATE_WINDOW)
+      || now - w->start > 2 * w->length)
     return 0;
   return (guint) MIN (w->rate, G_MAXUINT);
 }
@@ -379,6 +399,7 @@ reset_trend (GstRtcbotCongestion * cc)
   cc->overuse_time = 0;
   cc->previous_trend = 0;
   cc->signal = GST_RTCBOT_CONGESTION_NORMAL;
+  cc->floor_window_start = GST_CLOCK_TIME_NONE;
 }
 
 /* One completed group against the one before it. */
@@ -467,11 +488,44 @@ update_capacity (GstRtcbotCongestion * cc, gdouble acked)
           1), 0.4, 2.5);
 }
 
+/* with the lock: one packet's one-way delay, against its floor */
+static void
+track_queue_delay (GstRtcbotCongestion * cc,
+    const GstRtcbotCongestionPacket * p, GstClockTime now)
+{
+  GstClockTimeDiff delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time);
+
+  if (!GST_CLOCK_TIME_IS_VALID (cc->floor_window_start)
+      || now < cc->floor_window_start) {
+    cc->floor_window_start = now;
+    cc->delay_floor = cc->previous_floor = delay;
+  } else if (now - cc->floor_window_start >= QUEUE_FLOOR_WINDOW) {
+    cc->floor_window_start = now;
+    cc->previous_floor = cc->delay_floor;
+    cc->delay_floor = delay;
+  }
+  cc->delay_floor = MIN (cc->delay_floor, delay);
+  cc->last_delay = delay;
+}
+
+/* with the lock: how long packets now wait in a queue, 0 when unknown */
+static GstClockTime
+queue_delay (GstRtcbotCongestion * cc)
+{
+  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
+
+  if (!GST_CLOCK_TIME_IS_VALID (cc->floor_window_start)
+      || cc->last_delay <= floor)
+    return 0;
+  return cc->last_delay - floor;
+}
+
 /* The delay-based estimate after a feedback report (AIMD). */
 static void
 control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
 {
-  gdouble seconds;
+  gdouble seconds, factor, acked;
+  GstClockTime queued;
 
   if (cc->delay_rate <= 0)
     cc->delay_rate = cc->reported;
@@ -482,16 +536,30 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
       GST_SECOND) / (gdouble) GST_SECOND;
   cc->last_delay_update = now;
 
+  queued = queue_delay (cc);
+  if (queued > QUEUE_DELAY_LIMIT
+      && cc->signal != GST_RTCBOT_CONGESTION_UNDERUSE)
+    cc->signal = GST_RTCBOT_CONGESTION_OVERUSE;
+
   switch (cc->signal) {
     case GST_RTCBOT_CONGESTION_OVERUSE:
       if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
           && now >= cc->last_decrease
           && now - cc->last_decrease < MIN_DECREASE_INTERVAL)
         break;
-      cc->delay_rate = MIN (cc->delay_rate, DECREASE_FACTOR *
-          (cc->acked.rate > 0 ? cc->acked.rate : cc->delay_rate));
-      if (cc->acked.rate > 0)
-        update_capacity (cc, cc->acked.rate);
+      /* below what gets through, by enough to drain a standing queue
+       * within about a second */
+      factor = DECREASE_FACTOR;
+      if (queued > QUEUE_DELAY_LIMIT)
+        factor = MAX (0.5, DECREASE_FACTOR - queued / (gdouble) GST_SECOND);
+      acked = cc->acked.rate;
+      if (cc->acked_recently.rate > 0)
+        acked = acked > 0 ? MIN (acked, cc->acked_recently.rate) :
+            cc->acked_recently.rate;
+      cc->delay_rate = MIN (cc->delay_rate, factor *
+          (acked > 0 ? acked : cc->delay_rate));
+      if (acked > 0)
+        update_capacity (cc, acked);
       cc->last_decrease = now;
       break;
     case GST_RTCBOT_CONGESTION_NORMAL:{
@@ -567,10 +635,21 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
     cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
     cc->probe_interval = PROBE_INTERVAL;
   }
-  /* the probe saw no growing queue: both estimates may go that far */
+  /* the probe saw no growing queue: both estimates may go that far.
+   * Beyond the capacity found at earlier decreases, the first probe only
+   * reaches its edge: a token bucket lets one burst through at line rate
+   * (a shaper's burst), a second probe soon after finds it empty. */
   if (cc->signal != GST_RTCBOT_CONGESTION_OVERUSE) {
-    if (cc->capacity > 0 && found > cc->capacity + 3 * capacity_deviation (cc))
-      cc->capacity = 0;
+    gdouble edge = cc->capacity + 3 * capacity_deviation (cc);
+
+    if (cc->capacity > 0 && found > edge) {
+      if (cc->probes_beyond_capacity++ == 0)
+        found = edge;
+      else
+        cc->capacity = 0;
+    } else {
+      cc->probes_beyond_capacity = 0;
+    }
     if (cc->delay_rate > 0)
       cc->delay_rate = bounded (cc, MAX (cc->delay_rate, found));
     if (cc->loss_rate > 0)
@@ -733,6 +812,8 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time))
       continue;
     rate_window_add (&cc->acked, p->arrival_time, p->size);
+    rate_window_add (&cc->acked_recently, p->arrival_time, p->size);
+    track_queue_delay (cc, p, now);
 
     if (!cc->group.valid) {
       cc->group.valid = TRUE;

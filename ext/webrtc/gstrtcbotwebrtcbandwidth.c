@@ -104,6 +104,33 @@ receive_remb (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
 
 /* rtpsession's thread: every RTCP packet the peer sends, before the
  * session reads it. */
+#define KEYFRAME_FOR_LOSS (GST_SECOND)
+
+/* Video is never retransmitted: a peer asking for lost packets (a generic
+ * NACK) can only go on from a keyframe. Asking for one at once shortens
+ * the freeze to a round trip instead of the peer's own wait before it
+ * sends a picture loss indication; at most once per KEYFRAME_FOR_LOSS, so
+ * that keyframes do not feed the congestion that lost the packets. */
+static void
+receive_nack (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
+{
+  gboolean due;
+
+  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet)))
+    return;
+  g_mutex_lock (&peer->lock);
+  due = !GST_CLOCK_TIME_IS_VALID (peer->keyframe_for_loss)
+      || now < peer->keyframe_for_loss
+      || now - peer->keyframe_for_loss >= KEYFRAME_FOR_LOSS;
+  if (due)
+    peer->keyframe_for_loss = now;
+  g_mutex_unlock (&peer->lock);
+  if (due) {
+    GST_DEBUG_OBJECT (peer->self, "peer %u lost packets: keyframe", peer->id);
+    gst_rtcbot_webrtc_peer_request_keyframes (peer);
+  }
+}
+
 static void
 on_receiving_rtcp (GObject * session, GstBuffer * buffer, RtcPeer * peer)
 {
@@ -125,6 +152,10 @@ on_receiving_rtcp (GObject * session, GstBuffer * buffer, RtcPeer * peer)
       case GST_RTCP_TYPE_PSFB:
         if (gst_rtcp_packet_fb_get_type (&packet) == GST_RTCP_PSFB_TYPE_AFB)
           receive_remb (peer, &packet, now);
+        break;
+      case GST_RTCP_TYPE_RTPFB:
+        if (gst_rtcp_packet_fb_get_type (&packet) == GST_RTCP_RTPFB_TYPE_NACK)
+          receive_nack (peer, &packet, now);
         break;
       default:
         break;
@@ -279,6 +310,12 @@ post_stats_when_due (RtcPeer * peer, GstClockTime now)
 /* ---------------------------------------------------------------------- */
 /* probes: padding between frames                                         */
 
+/* Video leaves no faster than the peer's estimated bandwidth: a keyframe
+ * or a burst waits here rather than in the queue of the bottleneck, where
+ * the data channel's messages would wait behind it. A backlog of more
+ * than this is let go (the branch's leaky queue drops frames upstream). */
+#define MAX_PACING_DELAY (400 * GST_MSECOND)
+
 /* RTP padding is counted in one byte */
 #define PADDING_PER_PACKET 255
 /* a burst larger than this waits for the next frame gap */
@@ -296,6 +333,7 @@ typedef struct
   gboolean frame_ended;         /* the last packet had the marker bit */
   guint32 last_timestamp;
   guint padding_size;           /* bytes of one padding packet */
+  GstClockTime next_send;       /* pacing: when the next packet may leave */
 } RtcWatch;
 
 static void
@@ -397,6 +435,65 @@ pass_packet (RtcWatch * watch, GstPad * pad, GstBuffer ** buffer,
   return bytes + padding;
 }
 
+/* Whether video to @watch's peer is paced: video numbered transport-wide,
+ * under congestion control */
+static gboolean
+is_paced (RtcWatch * watch)
+{
+  GstRtcbotWebrtcBin *self = watch->peer->self;
+  gboolean adaptive;
+
+  if (!watch->probing)
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  adaptive = self->congestion_control != GST_RTCBOT_CONGESTION_CONTROL_NONE;
+  GST_OBJECT_UNLOCK (self);
+  return adaptive;
+}
+
+/* Waits for the slot of a packet of @bytes. */
+static void
+pace (RtcWatch * watch, GstPad * pad, guint bytes)
+{
+  GstClockTime now = gst_util_get_timestamp ();
+  guint rate = MAX (gst_rtcbot_congestion_get_target (watch->peer->cc), 1);
+
+  if (!GST_CLOCK_TIME_IS_VALID (watch->next_send) || watch->next_send < now
+      || watch->next_send - now > MAX_PACING_DELAY) {
+    watch->next_send = now;
+  } else if (watch->next_send > now && !GST_PAD_IS_FLUSHING (pad)) {
+    g_usleep ((watch->next_send - now) / GST_USECOND);
+  }
+  watch->next_send += gst_util_uint64_scale (bytes, 8 * GST_SECOND, rate);
+}
+
+/* A frame's packets one by one, each in its slot, straight to webrtcbin;
+ * FALSE when @list is to go as it is (no pacing, or no peer pad). */
+static gboolean
+send_paced (RtcWatch * watch, GstPad * pad, GstBufferList * list,
+    guint bytes, GstClockTime now)
+{
+  GstPad *peer_pad;
+  guint i;
+
+  if (!is_paced (watch))
+    return FALSE;
+  peer_pad = gst_pad_get_peer (pad);
+  if (peer_pad == NULL)
+    return FALSE;
+  gst_rtcbot_congestion_on_sent (watch->peer->cc, now, bytes);
+  post_stats_when_due (watch->peer, now);
+  for (i = 0; i < gst_buffer_list_length (list); i++) {
+    GstBuffer *buffer = gst_buffer_list_get (list, i);
+
+    pace (watch, pad, gst_buffer_get_size (buffer));
+    if (gst_pad_chain (peer_pad, gst_buffer_ref (buffer)) != GST_FLOW_OK)
+      break;
+  }
+  gst_object_unref (peer_pad);
+  return TRUE;
+}
+
 /* The payloader's source pad: RTP going to the peer, and the feedback
  * rtpsession sends upstream. */
 static GstPadProbeReturn
@@ -413,6 +510,8 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     remember_ssrc (peer, buffer);
     bytes = pass_packet (watch, pad, &buffer, TRUE, now);
     GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    if (is_paced (watch))
+      pace (watch, pad, gst_buffer_get_size (buffer));
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
     guint i;
@@ -435,6 +534,8 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       gst_buffer_list_insert (list, i, buffer);
     }
     GST_PAD_PROBE_INFO_DATA (info) = list;
+    if (send_paced (watch, pad, list, bytes, now))
+      return GST_PAD_PROBE_DROP;
   } else if (info->type & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM) {
     GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
     const GstStructure *s = gst_event_get_structure (event);
@@ -460,6 +561,7 @@ gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader,
 
   watch->peer = gst_rtcbot_webrtc_peer_ref (peer);
   watch->probing = probe;
+  watch->next_send = GST_CLOCK_TIME_NONE;
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
       on_payloader_data, watch, watch_free);

@@ -98,6 +98,7 @@
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <string.h>
 
 #include "gstrtcbotmissing.h"
@@ -125,6 +126,8 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
 #define EXCERPT_BYTES 32
 /* how long an offer waits for the inputs' first caps */
 #define INPUTS_TIMEOUT_US (3 * G_USEC_PER_SEC)
+/* how fast the video bitrate may rise: half again each second */
+#define ENCODER_RAMP_PER_SECOND 1.5
 
 enum
 {
@@ -1725,6 +1728,7 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
   GPtrArray *encoders;
   guint best = 0, i;
   gboolean adaptive, changed;
+  gint64 now;
 
   GST_OBJECT_LOCK (self);
   adaptive = self->congestion_control != GST_RTCBOT_CONGESTION_CONTROL_NONE;
@@ -1739,7 +1743,20 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
 
   GST_OBJECT_LOCK (self);
   best = CLAMP (best * RTC_VIDEO_SHARE, self->min_bitrate, self->max_bitrate);
+  now = g_get_monotonic_time ();
+  /* Up gradually: an estimate can run ahead of the link (a probe let
+   * through by a shaper's token bucket), and an encoder given all of it at
+   * once fills the queue before the delay says so. Down at once. */
+  if (best > self->encoder_bitrate && self->encoder_bitrate > 0) {
+    gdouble seconds = CLAMP ((now - self->encoder_bitrate_changed) /
+        (gdouble) G_USEC_PER_SEC, 0.0, 1.0);
+
+    best = MIN (best, MAX (self->encoder_bitrate + 1,
+            self->encoder_bitrate * pow (ENCODER_RAMP_PER_SECOND, seconds)));
+  }
   changed = best != self->encoder_bitrate;
+  if (changed)
+    self->encoder_bitrate_changed = now;
   self->encoder_bitrate = best;
   /* triples of element, property name, value: set without the lock */
   encoders = g_ptr_array_new ();

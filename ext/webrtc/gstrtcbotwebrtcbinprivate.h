@@ -121,6 +121,7 @@ struct _GstRtcbotWebrtcBin
   guint max_bitrate;
   guint start_bitrate;
   guint encoder_bitrate;        /* what the video encoders are set to */
+  gint64 encoder_bitrate_changed;       /* monotonic µs */
   gint video_width, video_height, video_fps_n, video_fps_d;
   guint64 invalid_messages;
   gint64 last_warning;
@@ -202,6 +203,7 @@ struct _RtcPeer
   guint n_ssrcs;
   guint64 rtcp_sessions;        /* rtpbin sessions whose RTCP we read */
   GstClockTime stats_posted;
+  GstClockTime keyframe_for_loss;       /* lock: last asked for after a NACK */
 
   GstRtcbotCongestion *cc;      /* its bandwidth estimate; own lock */
 };

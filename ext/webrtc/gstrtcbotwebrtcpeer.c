@@ -880,6 +880,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
       RTC_LINK_BITRATE (self->start_bitrate));
   GST_OBJECT_UNLOCK (self);
   peer->stats_posted = GST_CLOCK_TIME_NONE;
+  peer->keyframe_for_loss = GST_CLOCK_TIME_NONE;
   gst_rtcbot_congestion_set_target_func (peer->cc, on_target, self);
 
   g_object_set (webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,
