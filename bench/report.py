@@ -6,7 +6,8 @@ chart per comparison in docs/images/ (python3-matplotlib).
                     [--images docs/images]
 
 RESULTS_DIR holds what the benchmarks wrote (fanout-*.json, websocket.json,
-datachannel.json, latency.json, encode.json, isolation.json); a missing file leaves its
+datachannel.json, latency.json, encode.json, isolation.json, badlink.json,
+badlink-2viewers.json); a missing file leaves its
 section out with a note, so a partial run still gives a readable report.
 Every figure in the report comes from those files: nothing is typed in.
 """
@@ -533,6 +534,93 @@ def isolation_section(results, images):
     return "\n".join(out)
 
 
+# ------------------------------------------------------------- bad link
+
+BADLINK_LABELS = {"gst": "rtcbotwebrtcbin", "rtcbot-python":
+                  "RTCBot's Python robot (aiortc)"}
+
+
+def badlink_rows(name, result):
+    rows = []
+    for phase in ("free", "shaped", "recovered"):
+        p = result["phases"][phase]
+        recovery = ""
+        if phase == "recovered":
+            r = p.get("recovery_s")
+            recovery = "%.1f s" % r if r is not None else "not within %g s" % (
+                p["duration_s"])
+        rows.append("| %s | %s | %.1f | %.0f | %.0f | %.0f | %d/%d | %d | %s |"
+                    % (name, phase, p["fps_mean"], p["kbps_mean"],
+                       p["rtt_p50_ms"], p["rtt_p95_ms"], p["lost"],
+                       p["sent"], p["freezes"], recovery))
+    return rows
+
+
+def badlink_section(results, images):
+    path = os.path.join(results, "badlink.json")
+    if not os.path.exists(path):
+        return ("## Bad link\n\n(no results: `bench/badlink/run.py` did not "
+                "run; it needs root and chromium)\n")
+    data = load(path)
+    sched = data["schedule"]
+    out = ["## Bad link: driving through a 400 kbit/s bottleneck\n"]
+    out.append(
+        "A robot sends 640×480 at 30 fps (%s) to headless Chromium, which "
+        "sends 10 JSON control messages a second on the data channel that "
+        "the robot echoes. The link is free for %g s, shaped with `%s` for "
+        "%g s (video, RTCP and the data channel in one queue), then free "
+        "for %g s. *recovery*: from freeing the link to the first second "
+        "with ≥ 1 Mbit/s and ≥ 29 fps. Goals (issue 15), shaped: control "
+        "RTT p50 ≤ 100 ms, p95 ≤ 400 ms, nothing lost, ≥ 15 fps; recovery "
+        "≤ 10 s (%s).\n" % (data["videotestsrc"], sched["free"],
+                            sched["shape"], sched["shaped"],
+                            sched["recovered"], machine_line(data)))
+    out.append("| robot | phase | fps | kbit/s | control RTT p50 ms | "
+               "p95 ms | lost/sent | freezes | recovery |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for run in data["runs"]:
+        out += badlink_rows(BADLINK_LABELS.get(run["robot"], run["robot"]),
+                            run)
+    two_path = os.path.join(results, "badlink-2viewers.json")
+    if os.path.exists(two_path):
+        two = load(two_path)
+        for run in two["runs"]:
+            for viewer, result in sorted(run["viewer_results"].items()):
+                out += badlink_rows("rtcbotwebrtcbin, 2 viewers: the %s one"
+                                    % viewer, result)
+    out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
+    if data.get("failed"):
+        out.append("Failed runs: %s\n" % ", ".join(data["failed"]))
+
+    fig, axes = plt.subplots(3, 1, figsize=(7, 6.4), sharex=True)
+    colors = {"gst": OURS, "rtcbot-python": THEIRS}
+    for run in data["runs"]:
+        marks = run["marks_s"]
+        t = [s["t"] for s in run["timeline"]]
+        label = BADLINK_LABELS.get(run["robot"], run["robot"])
+        color = colors.get(run["robot"], "#777")
+        axes[0].plot(t, [s["kbps"] for s in run["timeline"]], color=color,
+                     label=label)
+        axes[1].plot(t, [s["fps"] for s in run["timeline"]], color=color)
+        axes[2].plot(t, [s["rtt_p50_ms"] for s in run["timeline"]],
+                     color=color)
+    for ax in axes:
+        ax.axvspan(marks["shape_on"], marks["shape_off"], color="#ddd",
+                   zorder=0)
+    axes[0].axhline(400, color="#555", linestyle="--", linewidth=1)
+    axes[0].set_ylabel("video kbit/s")
+    axes[0].legend(fontsize=8, loc="upper right")
+    axes[1].set_ylabel("decoded fps")
+    axes[2].set_ylabel("control RTT\np50 ms")
+    axes[2].set_yscale("symlog", linthresh=10)
+    axes[2].set_ylim(bottom=0)
+    axes[2].set_xlabel("s (grey: shaped to 400 kbit/s)")
+    axes[0].set_title("Over a link shaped to 400 kbit/s, seen by Chromium",
+                      fontsize=10)
+    out.append(save(fig, images, "bench-badlink.png"))
+    return "\n".join(out)
+
+
 def fanout_headline(results):
     """Summary lines of the fan-out runs: the range of the ratios."""
     runs = [load(p) for p in sorted(glob.glob(os.path.join(results,
@@ -597,7 +685,8 @@ def main():
     except (OSError, StopIteration):
         pass
     sections = [fanout_section, websocket_section, datachannel_section,
-                latency_section, encode_section, isolation_section]
+                latency_section, encode_section, isolation_section,
+                badlink_section]
     body = "\n".join(s(args.results, args.images) for s in sections)
     text = HEADER.format(when=args.when or "date unknown",
                          machine="%d cores (%s), %s" % (
