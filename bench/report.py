@@ -366,14 +366,15 @@ def latency_section(results, images):
                "frames | unreadable | sent |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
                "| ---: |")
+    def ms(value):
+        return "–" if value is None else "%.1f" % value
+
     for r in rows:
-        out.append("| %s | %s ms | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s "
-                   "| %s |" % (
-                       r["resolution"], r["receiver_latency_ms"], r["p50_ms"],
-                       r["p95_ms"], r["max_ms"],
-                       r.get("rendered_p50_ms", float("nan")),
-                       r.get("rendered_p95_ms", float("nan")), r["frames"],
-                       r["unreadable"], r.get("sent", "")))
+        out.append("| %s | %s ms | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["resolution"], r["receiver_latency_ms"], ms(r["p50_ms"]),
+            ms(r["p95_ms"]), ms(r["max_ms"]), ms(r.get("rendered_p50_ms")),
+            ms(r.get("rendered_p95_ms")), r["frames"], r["unreadable"],
+            r.get("sent", "")))
     out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
     fig, ax = plt.subplots(figsize=(7, 3.4))
@@ -385,7 +386,8 @@ def latency_section(results, images):
             ("p95_ms", OURS, 0.5, "decoded p95"),
             ("rendered_p50_ms", "#777", 1.0, "rendered p50 (sync sink)"))):
         bars = ax.bar([i + (k - 1) * 0.27 for i in x],
-                      [r.get(field, float("nan")) for r in rows], 0.27,
+                      [r.get(field) if r.get(field) is not None
+                       else float("nan") for r in rows], 0.27,
                       color=color, alpha=alpha, label=name)
         bar_labels(ax, bars, "%.0f")
     ax.axhline(50, color="#555", linestyle="--", linewidth=1)

@@ -1766,8 +1766,8 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
 
     if (input->size_filter) {
       level = gst_rtcbot_webrtc_input_choose_level (input, best,
-          self->video_width, self->video_height, self->video_fps_n,
-          self->video_fps_d);
+          self->start_bitrate, self->video_width, self->video_height,
+          self->video_fps_n, self->video_fps_d);
       if (level != g_atomic_int_get (&input->level)) {
         GST_INFO_OBJECT (self, "video level %d at %u bit/s", level, best);
         g_atomic_int_set (&input->level, level);

@@ -21,6 +21,7 @@
 #ifndef __GST_RTCBOT_WEBRTC_BIN_PRIVATE_H__
 #define __GST_RTCBOT_WEBRTC_BIN_PRIVATE_H__
 
+#include <math.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
@@ -86,7 +87,7 @@ typedef struct
  * theirs divided by this share. */
 #define RTC_VIDEO_SHARE 0.85
 #define RTC_LINK_BITRATE(video) \
-  ((guint) MIN ((gdouble) G_MAXUINT, (video) / RTC_VIDEO_SHARE))
+  ((guint) MIN ((gdouble) G_MAXUINT, ceil ((video) / RTC_VIDEO_SHARE)))
 extern const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS];
 
 struct _GstRtcbotWebrtcBin
@@ -165,7 +166,7 @@ RtcInput *gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
     GstPadTemplate * templ, const gchar * name, gboolean video);
 void gst_rtcbot_webrtc_input_free (RtcInput * input);
 gint gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
-    gint width, gint height, gint fps_n, gint fps_d);
+    guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d);
 GstCaps *gst_rtcbot_webrtc_input_level_caps (gint level, gint width,
     gint height);
 GstElement *gst_rtcbot_webrtc_payloader_new (const gchar * encoding, gint pt);

@@ -144,10 +144,14 @@ const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
 #define LEVEL_MIN_INTERVAL_US (2 * G_USEC_PER_SEC)
 
 /* With the object lock: the level for @bitrate, given the input's size,
- * or the current one while the last change is recent. */
+ * or the current one while the last change is recent. At or above
+ * @full_bitrate (start-bitrate: what a link is trusted with before any
+ * feedback) the video is sent as captured: bits per pixel of a worst-case
+ * picture say nothing about a camera's, and only a link found to be
+ * narrower is a reason to give up frames or pixels. */
 gint
 gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
-    gint width, gint height, gint fps_n, gint fps_d)
+    guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d)
 {
   gint current = g_atomic_int_get (&input->level), level;
   gdouble fps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 30.0;
@@ -164,6 +168,7 @@ gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
         (height / l->size_divisor) * (fps / l->rate_divisor) *
         LEVEL_BITS_PER_PIXEL;
 
+    need = MIN (need, full_bitrate);
     if (bitrate >= need * (level < current ? LEVEL_UP_MARGIN : 1.0))
       break;
   }
