@@ -78,6 +78,8 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * stays full; a full queue delays every control message by as much. */
 #define QUEUE_DELAY_LIMIT (80 * GST_MSECOND)
 #define QUEUE_FLOOR_WINDOW (10 * GST_SECOND)
+/* about 73 years: clocks beyond it are not clocks */
+#define MAX_SANE_TIME (G_GUINT64_CONSTANT (1) << 61)
 /* window of the sent and acknowledged bitrates */
 #define RATE_WINDOW (GST_SECOND)
 /* what got through lately: a decrease must not go by a rate of a second
@@ -493,8 +495,12 @@ static void
 track_queue_delay (GstRtcbotCongestion * cc,
     const GstRtcbotCongestionPacket * p, GstClockTime now)
 {
-  GstClockTimeDiff delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time);
+  GstClockTimeDiff delay;
 
+  /* times this far out are garbage, and their differences would not fit */
+  if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME)
+    return;
+  delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time);
   if (!GST_CLOCK_TIME_IS_VALID (cc->floor_window_start)
       || now < cc->floor_window_start) {
     cc->floor_window_start = now;
@@ -742,9 +748,9 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
     probe->rate = MIN (PROBE_GAIN * target, cc->max_bitrate * 1.2);
     cc->probes++;
   }
+  until = MIN (now, probe->end);
   if (GST_CLOCK_TIME_IS_VALID (probe->start) && now <= probe->end
-      && now > probe->paid_until) {
-    until = MIN (now, probe->end);
+      && until > probe->paid_until) {
     padding_rate = probe->rate - rate_window_rate (&cc->sent, now);
     if (padding_rate > 0)
       bytes = padding_rate * GST_CLOCK_DIFF (probe->paid_until, until) /

@@ -474,6 +474,10 @@ GST_START_TEST (test_absurd_feedback)
         g_rand_int_range (rand, 0, 256), edges[round % G_N_ELEMENTS (edges)]);
     gst_rtcbot_congestion_on_sent (cc, edges[round % G_N_ELEMENTS (edges)],
         g_rand_int (rand));
+    /* at most 1.2 times the maximum for a probe and the frame before it */
+    fail_unless (gst_rtcbot_congestion_probe_padding (cc,
+            edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))]) <=
+        MAX_BITRATE * 1.2 * 0.2 / 8);
     fail_unless (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
     fail_unless (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);
   }
