@@ -768,20 +768,24 @@ ready_inputs (GstRtcbotWebrtcBin * self, GList ** encodings)
 void
 gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer)
 {
-  GList *l;
+  GList *l, *sinks = NULL;
 
+  /* the pads under the lock, the events without it: an event going
+   * upstream waits for the encoder's stream lock */
   g_mutex_lock (&peer->lock);
   for (l = peer->branches; l; l = l->next) {
     RtcBranch *branch = l->data;
-    GstPad *sink = gst_element_get_static_pad (branch->queue, "sink");
 
     if (branch->input->video)
-      gst_pad_push_event (sink,
-          gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-              TRUE, 0));
-    gst_object_unref (sink);
+      sinks = g_list_prepend (sinks,
+          gst_element_get_static_pad (branch->queue, "sink"));
   }
   g_mutex_unlock (&peer->lock);
+  for (l = sinks; l; l = l->next)
+    gst_pad_push_event (l->data,
+        gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+            TRUE, 0));
+  g_list_free_full (sinks, gst_object_unref);
 }
 
 /* ---------------------------------------------------------------------- */
