@@ -468,21 +468,15 @@ pace (RtcWatch * watch, GstPad * pad, guint bytes)
 }
 
 /* A frame's packets one by one, each in its slot, straight to webrtcbin;
- * FALSE when @list is to go as it is (no pacing, or no peer pad). */
+ * FALSE when @list is to go as it is (no peer pad). */
 static gboolean
-send_paced (RtcWatch * watch, GstPad * pad, GstBufferList * list,
-    guint bytes, GstClockTime now)
+send_paced (RtcWatch * watch, GstPad * pad, GstBufferList * list)
 {
-  GstPad *peer_pad;
+  GstPad *peer_pad = gst_pad_get_peer (pad);
   guint i;
 
-  if (!is_paced (watch))
-    return FALSE;
-  peer_pad = gst_pad_get_peer (pad);
   if (peer_pad == NULL)
     return FALSE;
-  gst_rtcbot_congestion_on_sent (watch->peer->cc, now, bytes);
-  post_stats_when_due (watch->peer, now);
   for (i = 0; i < gst_buffer_list_length (list); i++) {
     GstBuffer *buffer = gst_buffer_list_get (list, i);
 
@@ -502,41 +496,11 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   RtcWatch *watch = user_data;
   RtcPeer *peer = watch->peer;
   GstClockTime now = gst_util_get_timestamp ();
+  GstBuffer *buffer = NULL;
+  GstBufferList *list = NULL;
   guint bytes = 0;
 
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-
-    remember_ssrc (peer, buffer);
-    bytes = pass_packet (watch, pad, &buffer, TRUE, now);
-    GST_PAD_PROBE_INFO_DATA (info) = buffer;
-    if (is_paced (watch))
-      pace (watch, pad, gst_buffer_get_size (buffer));
-  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
-    GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
-    guint i;
-
-    if (gst_buffer_list_length (list) > 0)
-      remember_ssrc (peer, gst_buffer_list_get (list, 0));
-    if (watch->seq_shift != 0 || watch->probing)
-      list = gst_buffer_list_make_writable (list);
-    for (i = 0; i < gst_buffer_list_length (list); i++) {
-      GstBuffer *buffer;
-
-      if (watch->seq_shift == 0 && !watch->probing) {
-        bytes += gst_buffer_get_size (gst_buffer_list_get (list, i));
-        continue;
-      }
-      /* out of the list, so that it is writable without a copy */
-      buffer = gst_buffer_ref (gst_buffer_list_get (list, i));
-      gst_buffer_list_remove (list, i, 1);
-      bytes += pass_packet (watch, pad, &buffer, i == 0, now);
-      gst_buffer_list_insert (list, i, buffer);
-    }
-    GST_PAD_PROBE_INFO_DATA (info) = list;
-    if (send_paced (watch, pad, list, bytes, now))
-      return GST_PAD_PROBE_DROP;
-  } else if (info->type & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM) {
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM) {
     GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
     const GstStructure *s = gst_event_get_structure (event);
 
@@ -545,8 +509,47 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       receive_twcc (peer, s, watch->padding_size);
     return GST_PAD_PROBE_OK;
   }
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+    remember_ssrc (peer, buffer);
+    bytes = pass_packet (watch, pad, &buffer, TRUE, now);
+    GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    /* padding can only start once probing, so this holds for the list */
+    gboolean rewrite = watch->seq_shift != 0 || watch->probing;
+    guint i;
+
+    list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+    if (gst_buffer_list_length (list) > 0)
+      remember_ssrc (peer, gst_buffer_list_get (list, 0));
+    if (rewrite)
+      list = gst_buffer_list_make_writable (list);
+    for (i = 0; i < gst_buffer_list_length (list); i++) {
+      GstBuffer *packet;
+
+      if (!rewrite) {
+        bytes += gst_buffer_get_size (gst_buffer_list_get (list, i));
+        continue;
+      }
+      /* out of the list, so that it is writable without a copy */
+      packet = gst_buffer_ref (gst_buffer_list_get (list, i));
+      gst_buffer_list_remove (list, i, 1);
+      bytes += pass_packet (watch, pad, &packet, i == 0, now);
+      gst_buffer_list_insert (list, i, packet);
+    }
+    GST_PAD_PROBE_INFO_DATA (info) = list;
+  }
   gst_rtcbot_congestion_on_sent (peer->cc, now, bytes);
   post_stats_when_due (peer, now);
+
+  if (!is_paced (watch))
+    return GST_PAD_PROBE_OK;
+  if (buffer) {
+    pace (watch, pad, gst_buffer_get_size (buffer));
+  } else if (list && send_paced (watch, pad, list)) {
+    return GST_PAD_PROBE_DROP;
+  }
   return GST_PAD_PROBE_OK;
 }
 
