@@ -571,23 +571,46 @@ gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader,
   gst_object_unref (src);
 }
 
+/* The layer @peer is sent of its first raw video input, or 0. */
+static gint
+peer_layer (RtcPeer * peer)
+{
+  gint layer = 0;
+  GList *l;
+
+  g_mutex_lock (&peer->lock);
+  for (l = peer->branches; l; l = l->next)
+    if (((RtcBranch *) l->data)->funnel)
+      layer = g_atomic_int_get (&((RtcBranch *) l->data)->layer);
+  g_mutex_unlock (&peer->lock);
+  return layer;
+}
+
 GstStructure *
 gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
 {
   GstStructure *s = gst_rtcbot_congestion_get_stats (peer->cc,
       gst_util_get_timestamp ());
   GstRtcbotWebrtcBin *self = peer->self;
-  guint encoder_bitrate;
-  gint width = 0, height = 0, fps_n = 0, fps_d = 1, level = 0;
+  guint encoder_bitrate, k;
+  gint width = 0, height = 0, fps_n = 0, fps_d = 1, level = 0, layers = 0;
+  gint layer = peer_layer (peer);
   const RtcVideoLevel *l_size;
   GList *l;
 
   gst_structure_set_name (s, "rtcbot-peer-stats");
   GST_OBJECT_LOCK (self);
-  encoder_bitrate = self->encoder_bitrate;
-  for (l = self->inputs; l; l = l->next)
-    if (((RtcInput *) l->data)->size_filter)
-      level = g_atomic_int_get (&((RtcInput *) l->data)->level);
+  encoder_bitrate = self->layer_bitrate[layer];
+  for (l = self->inputs; l; l = l->next) {
+    RtcInput *input = l->data;
+
+    if (input->layers[0] == NULL)
+      continue;
+    if (input->layers[layer])
+      level = g_atomic_int_get (&input->layers[layer]->level);
+    for (layers = 0, k = 0; k < RTC_MAX_LAYERS; k++)
+      layers += input->layers[k] != NULL;
+  }
   width = self->video_width;
   height = self->video_height;
   fps_n = self->video_fps_n;
@@ -595,7 +618,8 @@ gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
   GST_OBJECT_UNLOCK (self);
   l_size = &gst_rtcbot_webrtc_video_levels[level];
   gst_structure_set (s, "peer", G_TYPE_UINT, peer->id,
-      "encoder-bitrate", G_TYPE_UINT, encoder_bitrate, "level", G_TYPE_INT,
+      "encoder-bitrate", G_TYPE_UINT, encoder_bitrate, "layer", G_TYPE_INT,
+      layer, "layers", G_TYPE_INT, layers, "level", G_TYPE_INT,
       level, "width", G_TYPE_INT, width / l_size->size_divisor & ~1,
       "height", G_TYPE_INT, height / l_size->size_divisor & ~1,
       "framerate", GST_TYPE_FRACTION, fps_n, MAX (fps_d, 1) *

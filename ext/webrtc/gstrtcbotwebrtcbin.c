@@ -128,6 +128,9 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
 #define INPUTS_TIMEOUT_US (3 * G_USEC_PER_SEC)
 /* how fast the video bitrate may rise: half again each second */
 #define ENCODER_RAMP_PER_SECOND 1.5
+/* a peer moves between video layers at most this often: each move costs
+ * a keyframe */
+#define LAYER_MOVE_INTERVAL_US (2 * G_USEC_PER_SEC)
 
 enum
 {
@@ -808,6 +811,7 @@ gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
   self->gather_timeout = DEFAULT_PROP_GATHER_TIMEOUT;
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
   g_mutex_init (&self->send_lock);
+  g_mutex_init (&self->layers_lock);
   g_cond_init (&self->inputs_cond);
   gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
       G_CALLBACK (gst_rtcbot_webrtc_bin_on_new_data), self);
@@ -853,6 +857,7 @@ gst_rtcbot_webrtc_bin_finalize (GObject * object)
   g_free (self->tls_certificate);
   g_free (self->tls_key);
   g_mutex_clear (&self->send_lock);
+  g_mutex_clear (&self->layers_lock);
   g_cond_clear (&self->inputs_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1369,6 +1374,7 @@ gst_rtcbot_webrtc_bin_stop (GstRtcbotWebrtcBin * self)
   remove_all_peers (self);
   gst_rtcbot_webrtc_http_stop (self);
   remove_all_peers (self);
+  gst_rtcbot_webrtc_ladder_clear (self);
 
   GST_OBJECT_LOCK (self);
   was_closed = self->closed;
@@ -1716,76 +1722,154 @@ set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
   gst_rtcbot_webrtc_bin_bitrate_changed (self);
 }
 
+/* With the object lock: the bitrate of @layer's encoders for @wanted.
+ * Up gradually: an estimate can run ahead of the link (a probe let
+ * through by a shaper's token bucket), and an encoder given all of it at
+ * once fills the queue before the delay says so. Down at once. */
+static guint
+ramp_layer_bitrate (GstRtcbotWebrtcBin * self, guint layer, guint wanted,
+    gint64 now)
+{
+  guint current = self->layer_bitrate[layer];
+
+  if (wanted > current && current > 0) {
+    gdouble seconds = CLAMP ((now - self->layer_bitrate_changed[layer]) /
+        (gdouble) G_USEC_PER_SEC, 0.0, 1.0);
+
+    wanted = MIN (wanted, MAX (current + 1,
+            current * pow (ENCODER_RAMP_PER_SECOND, seconds)));
+  }
+  if (wanted != current)
+    self->layer_bitrate_changed[layer] = now;
+  self->layer_bitrate[layer] = wanted;
+  return wanted;
+}
+
+/* Which layer of the video ladder each of @peers gets, and each layer's
+ * bitrate (in @bitrates, 0 for a layer without peers). Returns whether
+ * the ladder has work to do: a lower layer planned, or a branch not yet
+ * sent its layer. */
+static gboolean
+plan_layers (GstRtcbotWebrtcBin * self, GList * peers,
+    guint bitrates[RTC_MAX_LAYERS], gint64 now)
+{
+  guint n = g_list_length (peers), i, min, max, start;
+  GstRtcbotLadderPeer *plan = g_new0 (GstRtcbotLadderPeer, MAX (n, 1));
+  gboolean busy = FALSE;
+  GList *l, *b;
+
+  GST_OBJECT_LOCK (self);
+  min = self->min_bitrate;
+  max = self->max_bitrate;
+  start = self->start_bitrate;
+  GST_OBJECT_UNLOCK (self);
+  for (l = peers, i = 0; l; l = l->next, i++) {
+    RtcPeer *peer = l->data;
+    guint target = gst_rtcbot_congestion_get_target (peer->cc);
+
+    plan[i].video = CLAMP (target * RTC_VIDEO_SHARE, min, max);
+    g_mutex_lock (&peer->lock);
+    plan[i].current = peer->layer;
+    plan[i].may_move = now - peer->layer_moved >= LAYER_MOVE_INTERVAL_US;
+    g_mutex_unlock (&peer->lock);
+  }
+  gst_rtcbot_ladder_plan (plan, n, start, bitrates);
+  for (l = peers, i = 0; l; l = l->next, i++) {
+    RtcPeer *peer = l->data;
+
+    g_mutex_lock (&peer->lock);
+    if (plan[i].layer != peer->layer) {
+      GST_INFO_OBJECT (self, "peer %u: video layer %d planned (%u bit/s)",
+          peer->id, plan[i].layer, plan[i].video);
+      peer->layer = plan[i].layer;
+      peer->layer_moved = now;
+    }
+    busy |= peer->layer != 0;
+    for (b = peer->branches; b; b = b->next) {
+      RtcBranch *branch = b->data;
+
+      busy |= branch->funnel
+          && g_atomic_int_get (&branch->layer) != peer->layer;
+    }
+    g_mutex_unlock (&peer->lock);
+  }
+  g_free (plan);
+  return busy;
+}
+
 /* Any thread; called when an estimate moved, and about once a second so
- * that the video level settles at a steady estimate. One encoding feeds
- * every peer: it follows the best-connected peer's estimate (its video
- * share), so that a peer on a poor link never lowers the picture of the
- * others (it loses frames in its own queue instead). */
+ * that the video level settles at a steady estimate. Raw video is
+ * encoded once for the peers on good links (layer 0, following the
+ * lowest estimate among them) and, only while a peer on a narrower link
+ * needs it, at lower layers made from the same frames: a peer on a poor
+ * link never lowers the picture of the others, nor waits behind video
+ * its link cannot carry (gstrtcbotwebrtcladder.c). */
 void
 gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
 {
   GList *peers, *l;
   GPtrArray *encoders;
-  guint best = 0, i;
-  gboolean adaptive, changed;
-  gint64 now;
+  guint bitrates[RTC_MAX_LAYERS], i, k;
+  gboolean adaptive, busy;
+  gint64 now = g_get_monotonic_time ();
 
   GST_OBJECT_LOCK (self);
   adaptive = self->congestion_control != GST_RTCBOT_CONGESTION_CONTROL_NONE;
   peers = g_list_copy_deep (self->peers, copy_peer, NULL);
   GST_OBJECT_UNLOCK (self);
-  for (l = peers; l; l = l->next)
-    best = MAX (best, gst_rtcbot_congestion_get_target (((RtcPeer *)
-                l->data)->cc));
-  g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
-  if (!adaptive || best == 0)
+  if (!adaptive || peers == NULL) {
+    g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
     return;
+  }
+  busy = plan_layers (self, peers, bitrates, now);
+  g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
 
   GST_OBJECT_LOCK (self);
-  best = CLAMP (best * RTC_VIDEO_SHARE, self->min_bitrate, self->max_bitrate);
-  now = g_get_monotonic_time ();
-  /* Up gradually: an estimate can run ahead of the link (a probe let
-   * through by a shaper's token bucket), and an encoder given all of it at
-   * once fills the queue before the delay says so. Down at once. */
-  if (best > self->encoder_bitrate && self->encoder_bitrate > 0) {
-    gdouble seconds = CLAMP ((now - self->encoder_bitrate_changed) /
-        (gdouble) G_USEC_PER_SEC, 0.0, 1.0);
-
-    best = MIN (best, MAX (self->encoder_bitrate + 1,
-            self->encoder_bitrate * pow (ENCODER_RAMP_PER_SECOND, seconds)));
+  for (k = 0; k < RTC_MAX_LAYERS; k++) {
+    if (bitrates[k] > 0)
+      ramp_layer_bitrate (self, k, bitrates[k], now);
+    else if (k > 0)
+      self->layer_bitrate[k] = 0;
   }
-  changed = best != self->encoder_bitrate;
-  if (changed)
-    self->encoder_bitrate_changed = now;
-  self->encoder_bitrate = best;
   /* triples of element, property name, value: set without the lock */
   encoders = g_ptr_array_new ();
   for (l = self->inputs; l; l = l->next) {
     RtcInput *input = l->data;
-    gint level;
 
-    if (input->size_filter) {
-      level = gst_rtcbot_webrtc_input_choose_level (input, best,
+    for (k = 0; k < RTC_MAX_LAYERS; k++) {
+      RtcLayer *layer = input->layers[k];
+      guint bitrate = self->layer_bitrate[k];
+      gint level;
+
+      if (layer == NULL || bitrate == 0)
+        continue;
+      busy |= k > 0;
+      level = gst_rtcbot_webrtc_input_choose_level (layer, bitrate,
           self->start_bitrate, self->video_width, self->video_height,
           self->video_fps_n, self->video_fps_d);
-      if (level != g_atomic_int_get (&input->level)) {
-        GST_INFO_OBJECT (self, "video level %d at %u bit/s", level, best);
-        g_atomic_int_set (&input->level, level);
-        g_ptr_array_add (encoders, gst_object_ref (input->size_filter));
+      if (level != g_atomic_int_get (&layer->level)) {
+        GST_INFO_OBJECT (self, "video layer %u: level %d at %u bit/s", k,
+            level, bitrate);
+        g_atomic_int_set (&layer->level, level);
+        g_ptr_array_add (encoders, gst_object_ref (layer->size_filter));
         g_ptr_array_add (encoders, (gpointer) "caps");
         g_ptr_array_add (encoders, gst_rtcbot_webrtc_input_level_caps (level,
                 self->video_width, self->video_height));
       }
-    }
-    if (changed && input->encoder && input->rate_property) {
-      g_ptr_array_add (encoders, gst_object_ref (input->encoder));
-      g_ptr_array_add (encoders, (gpointer) input->rate_property);
-      g_ptr_array_add (encoders, GUINT_TO_POINTER (best / input->rate_unit));
+      if (bitrate != layer->bitrate && layer->encoder
+          && layer->rate_property) {
+        layer->bitrate = bitrate;
+        g_ptr_array_add (encoders, gst_object_ref (layer->encoder));
+        g_ptr_array_add (encoders, (gpointer) layer->rate_property);
+        g_ptr_array_add (encoders, GUINT_TO_POINTER (bitrate /
+                layer->rate_unit));
+      }
     }
   }
   GST_OBJECT_UNLOCK (self);
 
-  GST_DEBUG_OBJECT (self, "video bitrate %u bit/s", best);
+  GST_DEBUG_OBJECT (self, "video bitrates %u %u %u bit/s", bitrates[0],
+      bitrates[1], bitrates[2]);
   for (i = 0; i + 2 < encoders->len; i += 3) {
     const gchar *property = encoders->pdata[i + 1];
 
@@ -1799,6 +1883,8 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
     gst_object_unref (encoders->pdata[i]);
   }
   g_ptr_array_free (encoders, TRUE);
+  if (busy)
+    gst_rtcbot_webrtc_ladder_update (self);
 }
 
 static gboolean

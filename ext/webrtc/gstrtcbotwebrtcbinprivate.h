@@ -47,11 +47,37 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtcbot_webrtc_bin_debug);
 #define OFFER_PT_OPUS 111
 
 typedef struct _RtcPeer RtcPeer;
+
+#include "gstrtcbotladder.h"
+#define RTC_MAX_LAYERS GST_RTCBOT_LADDER_MAX_LAYERS
 typedef struct _RtcHttp RtcHttp;
+
+typedef struct _RtcInput RtcInput;
+
+/* One encoding of a raw video input. Layer 0 is the input's own chain and
+ * lives as long as the input; the lower layers are made from the same raw
+ * frames while some peer needs them (gstrtcbotwebrtcladder.c). */
+typedef struct
+{
+  RtcInput *input;
+  guint index;
+  GList *elements;              /* a lower layer's own elements, queue first */
+  GstPad *raw_pad;              /* its request pad on the input's raw tee */
+  GstElement *tee;              /* what the peers' branches read */
+  GstElement *encoder;          /* the element whose bitrate is driven */
+  const gchar *rate_property;   /* its bitrate property, NULL = none */
+  guint rate_unit;              /* bit/s per unit of that property */
+  GstElement *size_filter;      /* capsfilter after videoscale */
+  guint bitrate;                /* what the encoder is set to; object lock */
+  gint level;                   /* GST_RTCBOT_VIDEO_LEVELS index; atomic */
+  gint64 level_changed;         /* monotonic µs; object lock */
+  guint64 frames;               /* encoder input thread only */
+  gint64 unused_since;          /* monotonic µs, 0 = in use; object lock */
+} RtcLayer;
 
 /* One media input (`video_sink_%u`/`audio_sink_%u`): encoded once into a
  * tee that every peer's branch reads. */
-typedef struct
+struct _RtcInput
 {
   GstRtcbotWebrtcBin *self;
   gboolean video;
@@ -62,14 +88,31 @@ typedef struct
   gchar *encoding;              /* "VP8", "H264", "OPUS"; object lock */
   gboolean failed;              /* caps we cannot send; object lock */
   gboolean idle;                /* dropping: no peer; queue's thread only */
-  GstElement *encoder;          /* the element whose bitrate is driven */
-  const gchar *rate_property;   /* its bitrate property, NULL = none */
-  guint rate_unit;              /* bit/s per unit of that property */
-  GstElement *size_filter;      /* capsfilter after videoscale */
-  gint level;                   /* GST_RTCBOT_VIDEO_LEVELS index; atomic */
-  gint64 level_changed;         /* monotonic µs; object lock */
-  guint64 frames;               /* encoder input thread only */
-} RtcInput;
+  GstElement *raw_tee;          /* raw video: the frames every layer encodes */
+  /* raw video only; written under the bin's layers_lock and object lock,
+   * read under either */
+  RtcLayer *layers[RTC_MAX_LAYERS];
+};
+
+/* One media input sent to one peer: tee → queue → payloader → webrtcbin.
+ * A raw video input's branch reads every layer of its ladder through a
+ * funnel and passes one of them: tee → funnel → queue → … */
+typedef struct
+{
+  RtcPeer *peer;
+  RtcInput *input;
+  GstPad *tee_pad;
+  GstElement *funnel;
+  GstElement *queue;
+  GstElement *pay;
+  GstPad *webrtc_pad;
+  /* the funnel's pad of each layer; the bin's layers_lock and the peer's
+   * lock to change, either to read */
+  GstPad *links[RTC_MAX_LAYERS];
+  gint layer;                   /* the layer passed; atomic */
+  gint pending;                 /* passed from its next keyframe, -1 none; atomic */
+  gint64 pending_since;         /* monotonic µs; peer lock */
+} RtcBranch;
 
 /* What congestion control sends at lower bitrates: the frame rate halved
  * first, then the size. */
@@ -121,8 +164,10 @@ struct _GstRtcbotWebrtcBin
   guint min_bitrate;
   guint max_bitrate;
   guint start_bitrate;
-  guint encoder_bitrate;        /* what the video encoders are set to */
-  gint64 encoder_bitrate_changed;       /* monotonic µs */
+  /* each video layer's bitrate, followed by the encoders of that layer */
+  guint layer_bitrate[RTC_MAX_LAYERS];
+  gint64 layer_bitrate_changed[RTC_MAX_LAYERS];        /* monotonic µs */
+  gboolean ladder_scheduled;    /* gst_rtcbot_webrtc_ladder_update is due */
   gint video_width, video_height, video_fps_n, video_fps_d;
   guint64 invalid_messages;
   gint64 last_warning;
@@ -140,6 +185,9 @@ struct _GstRtcbotWebrtcBin
 
   /* serialises sending so messages keep their order across channels */
   GMutex send_lock;
+  /* serialises making and taking down layers and branches; never taken
+   * on a streaming thread, nor held across a push */
+  GMutex layers_lock;
 
   RtcHttp *http;
   GThread *client_thread;
@@ -165,10 +213,15 @@ void gst_rtcbot_webrtc_bin_notify_bound_port (GstRtcbotWebrtcBin * self);
 RtcInput *gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
     GstPadTemplate * templ, const gchar * name, gboolean video);
 void gst_rtcbot_webrtc_input_free (RtcInput * input);
-gint gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
+gint gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
     guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d);
 GstCaps *gst_rtcbot_webrtc_input_level_caps (gint level, gint width,
     gint height);
+GstElement *gst_rtcbot_webrtc_video_encoder_new (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_layer_find_rate_property (RtcLayer * layer,
+    GstElement * encoder);
+void gst_rtcbot_webrtc_layer_drop_for_level (RtcLayer * layer,
+    GstElement * size_filter);
 GstElement *gst_rtcbot_webrtc_payloader_new (const gchar * encoding, gint pt);
 GstCaps *gst_rtcbot_webrtc_rtp_caps (const gchar * encoding, gint pt);
 void gst_rtcbot_webrtc_expose_received (GstRtcbotWebrtcBin * self,
@@ -205,6 +258,8 @@ struct _RtcPeer
   guint64 rtcp_sessions;        /* rtpbin sessions whose RTCP we read */
   GstClockTime stats_posted;
   GstClockTime keyframe_for_loss;       /* lock: last asked for after a NACK */
+  gint layer;                   /* the video layer planned for it; lock */
+  gint64 layer_moved;           /* monotonic µs; lock */
 
   GstRtcbotCongestion *cc;      /* its bandwidth estimate; own lock */
 };
@@ -234,6 +289,14 @@ void gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer,
     GstElement * payloader, gboolean probe);
 GstStructure *gst_rtcbot_webrtc_peer_stats (RtcPeer * peer);
 void gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self);
+
+/* gstrtcbotwebrtcladder.c: the lower video layers, made while needed */
+void gst_rtcbot_webrtc_ladder_attach_branch (RtcBranch * branch);
+void gst_rtcbot_webrtc_ladder_detach_branch (RtcBranch * branch);
+void gst_rtcbot_webrtc_ladder_update (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_ladder_clear (GstRtcbotWebrtcBin * self);
+void gst_rtcbot_webrtc_ladder_free_layers (RtcInput * input);
+GstPad *gst_rtcbot_webrtc_branch_keyframe_pad (RtcBranch * branch);
 
 /* gstrtcbotwebrtcsdp.c: RTCBot's {"type","sdp"} JSON */
 GstSDPMessage *gst_rtcbot_webrtc_parse_description (const gchar * json,

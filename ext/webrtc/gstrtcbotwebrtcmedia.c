@@ -37,8 +37,8 @@ make (GstRtcbotWebrtcBin * self, const gchar * factory)
   return gst_rtcbot_make_element (GST_ELEMENT_CAST (self), factory);
 }
 
-static GstElement *
-video_encoder_new (GstRtcbotWebrtcBin * self)
+GstElement *
+gst_rtcbot_webrtc_video_encoder_new (GstRtcbotWebrtcBin * self)
 {
   GstElement *encoder;
   GError *error = NULL;
@@ -88,16 +88,17 @@ rate_property_of (GstElement * element, const gchar ** property, guint * unit)
 
 /* The element of @encoder (an element or a bin from the video-encoder
  * description) whose bitrate congestion control drives. */
-static void
-find_rate_property (RtcInput * input, GstElement * encoder)
+void
+gst_rtcbot_webrtc_layer_find_rate_property (RtcLayer * layer,
+    GstElement * encoder)
 {
   GstIterator *it;
   GValue item = G_VALUE_INIT;
   gboolean done = FALSE;
 
   if (!GST_IS_BIN (encoder)) {
-    if (rate_property_of (encoder, &input->rate_property, &input->rate_unit))
-      input->encoder = encoder;
+    if (rate_property_of (encoder, &layer->rate_property, &layer->rate_unit))
+      layer->encoder = encoder;
     return;
   }
   it = gst_bin_iterate_recurse (GST_BIN_CAST (encoder));
@@ -107,8 +108,8 @@ find_rate_property (RtcInput * input, GstElement * encoder)
         GstElement *e = g_value_get_object (&item);
 
         if (GST_IS_VIDEO_ENCODER (e) && rate_property_of (e,
-                &input->rate_property, &input->rate_unit)) {
-          input->encoder = e;
+                &layer->rate_property, &layer->rate_unit)) {
+          layer->encoder = e;
           done = TRUE;
         }
         g_value_reset (&item);
@@ -124,8 +125,8 @@ find_rate_property (RtcInput * input, GstElement * encoder)
   }
   g_value_unset (&item);
   gst_iterator_free (it);
-  if (input->encoder == NULL)
-    GST_WARNING_OBJECT (input->self, "no bitrate property found in the "
+  if (layer->encoder == NULL)
+    GST_WARNING_OBJECT (layer->input->self, "no bitrate property found in the "
         "video encoder: congestion control cannot change its bitrate");
 }
 
@@ -150,16 +151,16 @@ const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
  * picture say nothing about a camera's, and only a link found to be
  * narrower is a reason to give up frames or pixels. */
 gint
-gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
+gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
     guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d)
 {
-  gint current = g_atomic_int_get (&input->level), level;
+  gint current = g_atomic_int_get (&layer->level), level;
   gdouble fps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 30.0;
   gint64 now = g_get_monotonic_time ();
 
   if (width <= 0 || height <= 0)
     return current;
-  if (input->level_changed && now - input->level_changed <
+  if (layer->level_changed && now - layer->level_changed <
       LEVEL_MIN_INTERVAL_US)
     return current;
   for (level = 0; level < RTC_VIDEO_LEVELS - 1; level++) {
@@ -173,7 +174,7 @@ gst_rtcbot_webrtc_input_choose_level (RtcInput * input, guint bitrate,
       break;
   }
   if (level != current)
-    input->level_changed = now;
+    layer->level_changed = now;
   return level;
 }
 
@@ -197,14 +198,14 @@ gst_rtcbot_webrtc_input_level_caps (gint level, gint width, gint height)
 static GstPadProbeReturn
 drop_for_level (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  RtcInput *input = user_data;
-  gint level = g_atomic_int_get (&input->level);
+  RtcLayer *layer = user_data;
+  gint level = g_atomic_int_get (&layer->level);
   gint divisor = gst_rtcbot_webrtc_video_levels[level].rate_divisor;
   GstBuffer *buffer;
 
   if (divisor == 1)
     return GST_PAD_PROBE_OK;
-  if (input->frames++ % divisor != 0)
+  if (layer->frames++ % divisor != 0)
     return GST_PAD_PROBE_DROP;
   buffer = GST_PAD_PROBE_INFO_BUFFER (info);
   if (GST_BUFFER_DURATION_IS_VALID (buffer)) {
@@ -213,6 +214,18 @@ drop_for_level (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     GST_PAD_PROBE_INFO_DATA (info) = buffer;
   }
   return GST_PAD_PROBE_OK;
+}
+
+void
+gst_rtcbot_webrtc_layer_drop_for_level (RtcLayer * layer,
+    GstElement * size_filter)
+{
+  GstPad *src = gst_element_get_static_pad (size_filter, "src");
+
+  layer->size_filter = size_filter;
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, drop_for_level, layer,
+      NULL);
+  gst_object_unref (src);
 }
 
 /* "VP8", "H264" or "OPUS" for encoded caps we can send, else NULL */
@@ -265,13 +278,16 @@ chain_for (RtcInput * input, const GstStructure * s, const gchar ** encoding)
 
   if (gst_structure_has_name (s, "video/x-raw")) {
     GstElement *convert = make (self, "videoconvert");
-    GstElement *scale = convert ? make (self, "videoscale") : NULL;
+    GstElement *raw_tee = convert ? make (self, "tee") : NULL;
+    GstElement *scale = raw_tee ? make (self, "videoscale") : NULL;
     GstElement *filter = scale ? make (self, "capsfilter") : NULL;
-    GstElement *encoder = filter ? video_encoder_new (self) : NULL;
-    GstPad *filter_src;
+    GstElement *encoder = filter ?
+        gst_rtcbot_webrtc_video_encoder_new (self) : NULL;
+    RtcLayer *layer;
 
     if (encoder == NULL) {
       gst_clear_object (&convert);
+      gst_clear_object (&raw_tee);
       gst_clear_object (&scale);
       gst_clear_object (&filter);
       return NULL;
@@ -282,18 +298,25 @@ chain_for (RtcInput * input, const GstStructure * s, const gchar ** encoding)
           ("The video encoder does not produce VP8 or H.264"),
           ("check the video-encoder property"));
       gst_object_unref (convert);
+      gst_object_unref (raw_tee);
       gst_object_unref (scale);
       gst_object_unref (filter);
       gst_object_unref (encoder);
       return NULL;
     }
-    find_rate_property (input, encoder);
-    input->size_filter = filter;
-    filter_src = gst_element_get_static_pad (filter, "src");
-    gst_pad_add_probe (filter_src, GST_PAD_PROBE_TYPE_BUFFER, drop_for_level,
-        input, NULL);
-    gst_object_unref (filter_src);
+    /* the lower layers of the ladder branch off here while they run */
+    g_object_set (raw_tee, "allow-not-linked", TRUE, NULL);
+    layer = g_new0 (RtcLayer, 1);
+    layer->input = input;
+    layer->tee = input->tee;
+    gst_rtcbot_webrtc_layer_find_rate_property (layer, encoder);
+    gst_rtcbot_webrtc_layer_drop_for_level (layer, filter);
+    GST_OBJECT_LOCK (self);
+    input->raw_tee = raw_tee;
+    input->layers[0] = layer;
+    GST_OBJECT_UNLOCK (self);
     chain = g_list_append (NULL, convert);
+    chain = g_list_append (chain, raw_tee);
     chain = g_list_append (chain, scale);
     chain = g_list_append (chain, filter);
     chain = g_list_append (chain, encoder);
@@ -500,10 +523,13 @@ gst_rtcbot_webrtc_input_free (RtcInput * input)
   GstBin *bin = GST_BIN_CAST (input->self);
   GList *l;
 
+  gst_rtcbot_webrtc_ladder_free_layers (input);
   take_out (bin, input->queue);
   for (l = input->chain; l; l = l->next)
     take_out (bin, l->data);
   take_out (bin, input->tee);
+  /* only now: the size filter's probe reads it */
+  g_free (input->layers[0]);
   g_list_free (input->chain);
   g_free (input->encoding);
   g_free (input);

@@ -33,16 +33,6 @@
  * whose SCTP association ended gets to close DTLS */
 #define CHANNEL_CLOSE_TIMEOUT_US (500 * G_TIME_SPAN_MILLISECOND)
 
-/* One media input sent to one peer: tee → queue → payloader → webrtcbin. */
-typedef struct
-{
-  RtcInput *input;
-  GstPad *tee_pad;
-  GstElement *queue;
-  GstElement *pay;
-  GstPad *webrtc_pad;
-} RtcBranch;
-
 RtcPeer *
 gst_rtcbot_webrtc_peer_ref (RtcPeer * peer)
 {
@@ -629,21 +619,26 @@ static void
 branch_free (GstRtcbotWebrtcBin * self, RtcBranch * branch)
 {
   GstBin *bin = GST_BIN_CAST (self);
+  GstElement *first = branch->funnel ? branch->funnel : branch->queue;
+  GstElement *elements[] = { branch->funnel, branch->queue, branch->pay };
+  guint i;
 
+  gst_rtcbot_webrtc_ladder_detach_branch (branch);
   if (branch->tee_pad) {
-    GstPad *sink = gst_element_get_static_pad (branch->queue, "sink");
+    GstPad *sink = gst_element_get_static_pad (first, "sink");
 
     gst_pad_unlink (branch->tee_pad, sink);
     gst_object_unref (sink);
     gst_element_release_request_pad (branch->input->tee, branch->tee_pad);
     gst_object_unref (branch->tee_pad);
   }
-  gst_element_set_locked_state (branch->queue, TRUE);
-  gst_element_set_locked_state (branch->pay, TRUE);
-  gst_element_set_state (branch->queue, GST_STATE_NULL);
-  gst_element_set_state (branch->pay, GST_STATE_NULL);
-  gst_bin_remove (bin, branch->queue);
-  gst_bin_remove (bin, branch->pay);
+  for (i = 0; i < G_N_ELEMENTS (elements); i++) {
+    if (elements[i] == NULL)
+      continue;
+    gst_element_set_locked_state (elements[i], TRUE);
+    gst_element_set_state (elements[i], GST_STATE_NULL);
+    gst_bin_remove (bin, elements[i]);
+  }
   gst_clear_object (&branch->webrtc_pad);
   g_free (branch);
 }
@@ -677,12 +672,18 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
     g_free (field);
   }
 
+  branch->peer = peer;
   branch->input = input;
   branch->queue = gst_element_factory_make ("queue", NULL);
   branch->pay = gst_rtcbot_webrtc_payloader_new (encoding, pt);
-  if (!branch->queue || !branch->pay) {
+  /* the layers of raw video meet here; one is passed */
+  if (input->layers[0])
+    branch->funnel = gst_element_factory_make ("funnel", NULL);
+  if (!branch->queue || !branch->pay || (input->layers[0]
+          && !branch->funnel)) {
     gst_clear_object (&branch->queue);
     gst_clear_object (&branch->pay);
+    gst_clear_object (&branch->funnel);
     g_free (branch);
     gst_caps_unref (caps);
     GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
@@ -705,6 +706,7 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
         peer->id, encoding);
     gst_object_unref (branch->queue);
     gst_object_unref (branch->pay);
+    gst_clear_object (&branch->funnel);
     g_free (branch);
     gst_caps_unref (caps);
     return FALSE;
@@ -731,14 +733,17 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
   gst_element_sync_state_with_parent (branch->pay);
   gst_element_sync_state_with_parent (branch->queue);
 
-  branch->tee_pad = gst_element_request_pad_simple (input->tee, "src_%u");
-  queue_sink = gst_element_get_static_pad (branch->queue, "sink");
-  gst_pad_link (branch->tee_pad, queue_sink);
-  gst_object_unref (queue_sink);
-
-  g_mutex_lock (&peer->lock);
-  peer->branches = g_list_prepend (peer->branches, branch);
-  g_mutex_unlock (&peer->lock);
+  if (branch->funnel) {
+    gst_bin_add (GST_BIN_CAST (self), branch->funnel);
+    gst_element_link (branch->funnel, branch->queue);
+    gst_element_sync_state_with_parent (branch->funnel);
+  } else {
+    branch->tee_pad = gst_element_request_pad_simple (input->tee, "src_%u");
+    queue_sink = gst_element_get_static_pad (branch->queue, "sink");
+    gst_pad_link (branch->tee_pad, queue_sink);
+    gst_object_unref (queue_sink);
+  }
+  gst_rtcbot_webrtc_ladder_attach_branch (branch);
   GST_INFO_OBJECT (self, "peer %u: sending %s (pt %d, section %d, "
       "transport-wide sequence numbers %s)", peer->id, encoding, pt, mline,
       twcc_id ? "on" : "off");
@@ -778,7 +783,7 @@ gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer)
 
     if (branch->input->video)
       sinks = g_list_prepend (sinks,
-          gst_element_get_static_pad (branch->queue, "sink"));
+          gst_rtcbot_webrtc_branch_keyframe_pad (branch));
   }
   g_mutex_unlock (&peer->lock);
   for (l = sinks; l; l = l->next)
@@ -885,6 +890,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   GST_OBJECT_UNLOCK (self);
   peer->stats_posted = GST_CLOCK_TIME_NONE;
   peer->keyframe_for_loss = GST_CLOCK_TIME_NONE;
+  peer->layer = -1;
   gst_rtcbot_congestion_set_target_func (peer->cc, on_target, self);
 
   g_object_set (webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE,

@@ -1,0 +1,52 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_RTCBOT_LADDER_H__
+#define __GST_RTCBOT_LADDER_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The video ladder of rtcbotwebrtcbin: one raw video input encoded at up
+ * to GST_RTCBOT_LADDER_MAX_LAYERS bitrates, each peer receiving the one
+ * that fits its link. This is the plan only (which peer gets which layer,
+ * and each layer's bitrate), with no GStreamer element in it, so that it
+ * can be tested on its own. */
+#define GST_RTCBOT_LADDER_MAX_LAYERS 3
+
+/* A peer starts a lower layer only when its video bitrate is below this
+ * fraction of the first (best-connected) peer of the layer above */
+#define GST_RTCBOT_LADDER_FIT 0.8
+
+typedef struct
+{
+  guint video;                  /* in: the video share of its estimate, bit/s */
+  gint current;                 /* in: its layer now, -1 = none yet */
+  gboolean may_move;            /* in: its last move is old enough */
+  gint layer;                   /* out: the layer it is to receive */
+} GstRtcbotLadderPeer;
+
+guint gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
+    guint separate_below, guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS]);
+
+G_END_DECLS
+
+#endif /* __GST_RTCBOT_LADDER_H__ */
