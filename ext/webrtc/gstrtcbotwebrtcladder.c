@@ -51,7 +51,9 @@ typedef struct
 } RtcLink;
 
 /* Streaming thread of the layer: passes the branch's layer, and the layer
- * it switches to from that layer's first keyframe on. */
+ * it switches to from that layer's first keyframe on. Of the other layers
+ * only sticky events pass, for the funnel to keep until a switch: any
+ * other serialized event would make the funnel switch there and then. */
 static GstPadProbeReturn
 pass_one_layer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -61,6 +63,9 @@ pass_one_layer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (g_atomic_int_get (&branch->layer) == link->layer)
     return GST_PAD_PROBE_OK;
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    return GST_EVENT_IS_STICKY (GST_PAD_PROBE_INFO_EVENT (info)) ?
+        GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
   if (g_atomic_int_get (&branch->pending) != link->layer)
     return GST_PAD_PROBE_DROP;
   buffer = (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) ?
@@ -97,7 +102,8 @@ link_branch (RtcBranch * branch, RtcLayer * layer)
   link->branch = branch;
   link->layer = layer->index;
   gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, pass_one_layer, link, g_free);
+      GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      pass_one_layer, link, g_free);
   gst_pad_link (tee_pad, sink);
   gst_object_unref (tee_pad);
   g_mutex_lock (&branch->peer->lock);
