@@ -115,14 +115,16 @@ typedef struct
 } RtcBranch;
 
 /* What congestion control sends at lower bitrates: the frame rate halved
- * first, then the size. */
+ * first, then the size halved at the full frame rate (a small picture
+ * that moves smoothly is easier to drive by), then both halved, then a
+ * quarter of the size. */
 typedef struct
 {
   gint size_divisor;
   gint rate_divisor;
 } RtcVideoLevel;
 
-#define RTC_VIDEO_LEVELS 4
+#define RTC_VIDEO_LEVELS 5
 
 /* The share of a peer's estimated bandwidth the video takes: the rest
  * keeps the data channel, audio and RTCP from waiting behind a full queue.

@@ -131,7 +131,7 @@ gst_rtcbot_webrtc_layer_find_rate_property (RtcLayer * layer,
 }
 
 const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
-  {1, 1}, {1, 2}, {2, 2}, {4, 2}
+  {1, 1}, {1, 2}, {2, 1}, {2, 2}, {4, 2}
 };
 
 /* Bits per pixel a level needs. VP8 at its coarsest quantizer still
