@@ -1,0 +1,180 @@
+/* GStreamer RTCBot elements
+ * Copyright (C) 2026 gst-rtcbot developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* The video ladder's plan: which layer each peer receives and each
+ * layer's bitrate, from the peers' estimates. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include "../../../ext/webrtc/gstrtcbotladder.h"
+
+/* rtcbotwebrtcbin's default start-bitrate: links at least this good
+ * share one encoding */
+#define START 800000
+
+static guint
+plan (GstRtcbotLadderPeer * peers, guint n, guint * bitrates)
+{
+  return gst_rtcbot_ladder_plan (peers, n, START, bitrates);
+}
+
+static void
+set_peers (GstRtcbotLadderPeer * peers, const guint * videos, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    peers[i].video = videos[i];
+    peers[i].current = -1;
+    peers[i].may_move = TRUE;
+    peers[i].layer = -1;
+  }
+}
+
+GST_START_TEST (test_good_links_share_one_encoding)
+{
+  const guint videos[] = { 1500000, 900000, 1400000, 820000 };
+  GstRtcbotLadderPeer peers[G_N_ELEMENTS (videos)];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS], i;
+
+  set_peers (peers, videos, G_N_ELEMENTS (videos));
+  /* far apart, but every link carries what a link is trusted with */
+  fail_unless_equals_int (plan (peers, G_N_ELEMENTS (videos), bitrates), 1);
+  for (i = 0; i < G_N_ELEMENTS (videos); i++)
+    fail_unless_equals_int (peers[i].layer, 0);
+  /* nobody is sent more than its link carries */
+  fail_unless_equals_int (bitrates[0], 820000);
+  fail_unless_equals_int (bitrates[1], 0);
+  fail_unless_equals_int (bitrates[2], 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_narrow_link_gets_its_own_layer)
+{
+  const guint videos[] = { 340000, 1500000 };
+  GstRtcbotLadderPeer peers[2];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
+
+  set_peers (peers, videos, 2);
+  fail_unless_equals_int (plan (peers, 2, bitrates), 2);
+  fail_unless_equals_int (peers[0].layer, 1);
+  fail_unless_equals_int (peers[1].layer, 0);
+  /* the free viewer keeps its bitrate */
+  fail_unless_equals_int (bitrates[0], 1500000);
+  fail_unless_equals_int (bitrates[1], 340000);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_close_estimates_share_a_layer)
+{
+  /* both narrow, within GST_RTCBOT_LADDER_FIT of each other */
+  const guint videos[] = { 500000, 450000, 1500000 };
+  GstRtcbotLadderPeer peers[3];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
+
+  set_peers (peers, videos, 3);
+  fail_unless_equals_int (plan (peers, 3, bitrates), 2);
+  fail_unless_equals_int (peers[0].layer, 1);
+  fail_unless_equals_int (peers[1].layer, 1);
+  fail_unless_equals_int (peers[2].layer, 0);
+  fail_unless_equals_int (bitrates[1], 450000);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_last_layer_takes_the_rest)
+{
+  const guint videos[] = { 1500000, 600000, 300000, 150000, 100000 };
+  GstRtcbotLadderPeer peers[G_N_ELEMENTS (videos)];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
+
+  set_peers (peers, videos, G_N_ELEMENTS (videos));
+  fail_unless_equals_int (plan (peers, G_N_ELEMENTS (videos), bitrates),
+      GST_RTCBOT_LADDER_MAX_LAYERS);
+  fail_unless_equals_int (peers[0].layer, 0);
+  fail_unless_equals_int (peers[1].layer, 1);
+  fail_unless_equals_int (peers[2].layer, 2);
+  fail_unless_equals_int (peers[3].layer, 2);
+  fail_unless_equals_int (peers[4].layer, 2);
+  /* the lowest of them, so that none is sent more than it can take */
+  fail_unless_equals_int (bitrates[2], 100000);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_recent_move_keeps_layer)
+{
+  const guint videos[] = { 1500000, 1400000 };
+  GstRtcbotLadderPeer peers[2];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
+
+  /* the second peer's link recovered, but it moved a moment ago */
+  set_peers (peers, videos, 2);
+  peers[1].current = 1;
+  peers[1].may_move = FALSE;
+  fail_unless_equals_int (plan (peers, 2, bitrates), 2);
+  fail_unless_equals_int (peers[1].layer, 1);
+  fail_unless_equals_int (bitrates[0], 1500000);
+  fail_unless_equals_int (bitrates[1], 1400000);
+
+  /* once it may move, it joins the others */
+  peers[1].may_move = TRUE;
+  fail_unless_equals_int (plan (peers, 2, bitrates), 1);
+  fail_unless_equals_int (peers[1].layer, 0);
+  fail_unless_equals_int (bitrates[0], 1400000);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_peers)
+{
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS] = { 1, 1, 1 };
+
+  fail_unless_equals_int (plan (NULL, 0, bitrates), 0);
+  fail_unless_equals_int (bitrates[0], 0);
+  fail_unless_equals_int (bitrates[1], 0);
+  fail_unless_equals_int (bitrates[2], 0);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbotladder_suite (void)
+{
+  Suite *s = suite_create ("rtcbotladder");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_good_links_share_one_encoding);
+  tcase_add_test (tc, test_narrow_link_gets_its_own_layer);
+  tcase_add_test (tc, test_close_estimates_share_a_layer);
+  tcase_add_test (tc, test_last_layer_takes_the_rest);
+  tcase_add_test (tc, test_recent_move_keeps_layer);
+  tcase_add_test (tc, test_no_peers);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbotladder);
