@@ -40,14 +40,15 @@ by_video_descending (gconstpointer a, gconstpointer b, gpointer user_data)
  * peers).
  *
  * Peers are taken from the best-connected down. A new layer starts at a
- * peer below GST_RTCBOT_LADDER_FIT of the current layer's first peer,
- * provided its link has shown itself narrower than @separate_below (the
- * start bitrate's video share): links as good as what any link is trusted
- * with share the one encoding. The last layer takes all the rest. A peer
- * that may not move yet keeps its layer. */
+ * peer below GST_RTCBOT_LADDER_FIT of the current layer's first peer: the
+ * peers of one layer are never sent much less than their links carry,
+ * and peers on similar links (all viewers on good links, say) share one
+ * encoding. The last layer takes all the rest. A peer that may not move
+ * up yet keeps its layer; moving down is never held back (its link no
+ * longer carries its layer). */
 guint
 gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
-    guint separate_below, guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS])
+    guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS])
 {
   guint *order = g_new (guint, MAX (n_peers, 1));
   guint i, used = 0, layer = 0;
@@ -66,13 +67,12 @@ gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
     if (i == 0) {
       anchor = peer->video;
     } else if (layer + 1 < GST_RTCBOT_LADDER_MAX_LAYERS
-        && peer->video < separate_below
         && peer->video < GST_RTCBOT_LADDER_FIT * anchor) {
       layer++;
       anchor = peer->video;
     }
     peer->layer = layer;
-    if (!peer->may_move && peer->current >= 0)
+    if (!peer->may_move && peer->current > (gint) layer)
       peer->layer = MIN (peer->current, GST_RTCBOT_LADDER_MAX_LAYERS - 1);
   }
 

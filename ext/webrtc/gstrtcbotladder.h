@@ -40,12 +40,12 @@ typedef struct
 {
   guint video;                  /* in: the video share of its estimate, bit/s */
   gint current;                 /* in: its layer now, -1 = none yet */
-  gboolean may_move;            /* in: its last move is old enough */
+  gboolean may_move;            /* in: its last move is old enough to move up */
   gint layer;                   /* out: the layer it is to receive */
 } GstRtcbotLadderPeer;
 
 guint gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
-    guint separate_below, guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS]);
+    guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS]);
 
 G_END_DECLS
 

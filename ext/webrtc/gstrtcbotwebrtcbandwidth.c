@@ -110,13 +110,17 @@ receive_remb (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
  * NACK) can only go on from a keyframe. Asking for one at once shortens
  * the freeze to a round trip instead of the peer's own wait before it
  * sends a picture loss indication; at most once per KEYFRAME_FOR_LOSS, so
- * that keyframes do not feed the congestion that lost the packets. */
+ * that keyframes do not feed the congestion that lost the packets, and
+ * only for a peer alone on its video layer: a keyframe of a shared layer
+ * would cost the peers on good links a burst for another's losses (the
+ * peer's own picture loss indication still gets one). */
 static void
 receive_nack (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
 {
   gboolean due;
 
-  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet)))
+  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet))
+      || gst_rtcbot_webrtc_ladder_shared (peer))
     return;
   g_mutex_lock (&peer->lock);
   due = !GST_CLOCK_TIME_IS_VALID (peer->keyframe_for_loss)
@@ -606,8 +610,10 @@ gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
 
     if (input->layers[0] == NULL)
       continue;
-    if (input->layers[layer])
+    if (input->layers[layer]) {
       level = g_atomic_int_get (&input->layers[layer]->level);
+      encoder_bitrate = input->layers[layer]->bitrate;
+    }
     for (layers = 0, k = 0; k < RTC_MAX_LAYERS; k++)
       layers += input->layers[k] != NULL;
   }

@@ -1753,7 +1753,7 @@ static gboolean
 plan_layers (GstRtcbotWebrtcBin * self, GList * peers,
     guint bitrates[RTC_MAX_LAYERS], gint64 now)
 {
-  guint n = g_list_length (peers), i, min, max, start;
+  guint n = g_list_length (peers), i, min, max;
   GstRtcbotLadderPeer *plan = g_new0 (GstRtcbotLadderPeer, MAX (n, 1));
   gboolean busy = FALSE;
   GList *l, *b;
@@ -1761,7 +1761,6 @@ plan_layers (GstRtcbotWebrtcBin * self, GList * peers,
   GST_OBJECT_LOCK (self);
   min = self->min_bitrate;
   max = self->max_bitrate;
-  start = self->start_bitrate;
   GST_OBJECT_UNLOCK (self);
   for (l = peers, i = 0; l; l = l->next, i++) {
     RtcPeer *peer = l->data;
@@ -1773,7 +1772,7 @@ plan_layers (GstRtcbotWebrtcBin * self, GList * peers,
     plan[i].may_move = now - peer->layer_moved >= LAYER_MOVE_INTERVAL_US;
     g_mutex_unlock (&peer->lock);
   }
-  gst_rtcbot_ladder_plan (plan, n, start, bitrates);
+  gst_rtcbot_ladder_plan (plan, n, bitrates);
   for (l = peers, i = 0; l; l = l->next, i++) {
     RtcPeer *peer = l->data;
 

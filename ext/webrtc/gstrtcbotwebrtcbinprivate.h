@@ -299,6 +299,7 @@ void gst_rtcbot_webrtc_ladder_update (GstRtcbotWebrtcBin * self);
 void gst_rtcbot_webrtc_ladder_clear (GstRtcbotWebrtcBin * self);
 void gst_rtcbot_webrtc_ladder_free_layers (RtcInput * input);
 GstPad *gst_rtcbot_webrtc_branch_keyframe_pad (RtcBranch * branch);
+gboolean gst_rtcbot_webrtc_ladder_shared (RtcPeer * peer);
 
 /* gstrtcbotwebrtcsdp.c: RTCBot's {"type","sdp"} JSON */
 GstSDPMessage *gst_rtcbot_webrtc_parse_description (const gchar * json,

@@ -41,7 +41,7 @@
  * estimate wavers does not cost an encoder start each time */
 #define LAYER_LINGER_US (5 * G_USEC_PER_SEC)
 /* a switch still waiting for its keyframe asks again after this */
-#define SWITCH_RETRY_US (G_USEC_PER_SEC)
+#define SWITCH_RETRY_US (500 * G_TIME_SPAN_MILLISECOND)
 
 /* One layer as one branch reads it: the probe on the funnel's pad. */
 typedef struct
@@ -436,6 +436,28 @@ gst_rtcbot_webrtc_ladder_update (GstRtcbotWebrtcBin * self)
     gst_element_call_async (GST_ELEMENT_CAST (self), update, NULL, NULL);
 }
 
+/* Upstream through the funnel, which would hand every event to every
+ * layer: a keyframe request (the peer's picture loss indication) goes to
+ * the layer the peer is sent only, so that the other layers' peers do not
+ * pay for it. */
+static GstPadProbeReturn
+route_keyframe_request (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  RtcBranch *branch = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstPad *target;
+
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&branch->peer->lock);
+  target = gst_rtcbot_webrtc_branch_keyframe_pad (branch);
+  g_mutex_unlock (&branch->peer->lock);
+  gst_pad_push_event (target, gst_event_ref (event));
+  gst_object_unref (target);
+  return GST_PAD_PROBE_DROP;
+}
+
 /* @branch joins its peer's branches; a branch of a raw video input reads
  * every layer running, and is sent layer 0 until its plan says otherwise. */
 void
@@ -446,6 +468,13 @@ gst_rtcbot_webrtc_ladder_attach_branch (RtcBranch * branch)
   guint index;
 
   g_atomic_int_set (&branch->pending, -1);
+  if (branch->funnel) {
+    GstPad *src = gst_element_get_static_pad (branch->funnel, "src");
+
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        route_keyframe_request, branch, NULL);
+    gst_object_unref (src);
+  }
   g_mutex_lock (&self->layers_lock);
   for (index = 0; branch->funnel && index < RTC_MAX_LAYERS; index++)
     if (input->layers[index])
@@ -500,6 +529,37 @@ gst_rtcbot_webrtc_ladder_free_layers (RtcInput * input)
   for (index = 1; index < RTC_MAX_LAYERS; index++)
     take_down (input, index);
   g_mutex_unlock (&input->self->layers_lock);
+}
+
+/* Whether another peer is planned on @peer's video layer (a keyframe for
+ * @peer is then one for that peer too). */
+gboolean
+gst_rtcbot_webrtc_ladder_shared (RtcPeer * peer)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  GList *peers, *l;
+  gint layer;
+  gboolean shared = FALSE;
+
+  g_mutex_lock (&peer->lock);
+  layer = peer->layer;
+  g_mutex_unlock (&peer->lock);
+  GST_OBJECT_LOCK (self);
+  peers = g_list_copy (self->peers);
+  for (l = peers; l; l = l->next)
+    gst_rtcbot_webrtc_peer_ref (l->data);
+  GST_OBJECT_UNLOCK (self);
+  for (l = peers; l && !shared; l = l->next) {
+    RtcPeer *other = l->data;
+
+    if (other == peer)
+      continue;
+    g_mutex_lock (&other->lock);
+    shared = other->layer == layer;
+    g_mutex_unlock (&other->lock);
+  }
+  g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
+  return shared;
 }
 
 /* With the peer's lock: the pad to ask @branch's video for a keyframe

@@ -29,14 +29,10 @@
 
 #include "../../../ext/webrtc/gstrtcbotladder.h"
 
-/* rtcbotwebrtcbin's default start-bitrate: links at least this good
- * share one encoding */
-#define START 800000
-
 static guint
 plan (GstRtcbotLadderPeer * peers, guint n, guint * bitrates)
 {
-  return gst_rtcbot_ladder_plan (peers, n, START, bitrates);
+  return gst_rtcbot_ladder_plan (peers, n, bitrates);
 }
 
 static void
@@ -54,19 +50,34 @@ set_peers (GstRtcbotLadderPeer * peers, const guint * videos, guint n)
 
 GST_START_TEST (test_good_links_share_one_encoding)
 {
-  const guint videos[] = { 1500000, 900000, 1400000, 820000 };
+  const guint videos[] = { 1500000, 1300000, 1400000, 1250000 };
   GstRtcbotLadderPeer peers[G_N_ELEMENTS (videos)];
   guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS], i;
 
   set_peers (peers, videos, G_N_ELEMENTS (videos));
-  /* far apart, but every link carries what a link is trusted with */
   fail_unless_equals_int (plan (peers, G_N_ELEMENTS (videos), bitrates), 1);
   for (i = 0; i < G_N_ELEMENTS (videos); i++)
     fail_unless_equals_int (peers[i].layer, 0);
   /* nobody is sent more than its link carries */
-  fail_unless_equals_int (bitrates[0], 820000);
+  fail_unless_equals_int (bitrates[0], 1250000);
   fail_unless_equals_int (bitrates[1], 0);
   fail_unless_equals_int (bitrates[2], 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_falling_link_does_not_drag_the_others)
+{
+  /* a link on its way down, still above the start bitrate */
+  const guint videos[] = { 1500000, 803000 };
+  GstRtcbotLadderPeer peers[2];
+  guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
+
+  set_peers (peers, videos, 2);
+  fail_unless_equals_int (plan (peers, 2, bitrates), 2);
+  fail_unless_equals_int (peers[1].layer, 1);
+  fail_unless_equals_int (bitrates[0], 1500000);
+  fail_unless_equals_int (bitrates[1], 803000);
 }
 
 GST_END_TEST;
@@ -90,7 +101,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_close_estimates_share_a_layer)
 {
-  /* both narrow, within GST_RTCBOT_LADDER_FIT of each other */
+  /* within GST_RTCBOT_LADDER_FIT of each other */
   const guint videos[] = { 500000, 450000, 1500000 };
   GstRtcbotLadderPeer peers[3];
   guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS];
@@ -145,6 +156,13 @@ GST_START_TEST (test_recent_move_keeps_layer)
   fail_unless_equals_int (plan (peers, 2, bitrates), 1);
   fail_unless_equals_int (peers[1].layer, 0);
   fail_unless_equals_int (bitrates[0], 1400000);
+
+  /* and down is never held back */
+  peers[1].current = 0;
+  peers[1].may_move = FALSE;
+  peers[1].video = 300000;
+  fail_unless_equals_int (plan (peers, 2, bitrates), 2);
+  fail_unless_equals_int (peers[1].layer, 1);
 }
 
 GST_END_TEST;
@@ -169,6 +187,7 @@ rtcbotladder_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_good_links_share_one_encoding);
+  tcase_add_test (tc, test_falling_link_does_not_drag_the_others);
   tcase_add_test (tc, test_narrow_link_gets_its_own_layer);
   tcase_add_test (tc, test_close_estimates_share_a_layer);
   tcase_add_test (tc, test_last_layer_takes_the_rest);
