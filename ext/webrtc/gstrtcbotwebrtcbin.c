@@ -1700,7 +1700,6 @@ static void
 set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
 {
   GList *peers, *l;
-  guint min_link, max_link;
 
   GST_OBJECT_LOCK (self);
   if (prop_id == PROP_MIN_BITRATE)
@@ -1709,15 +1708,10 @@ set_bitrate_limit (GstRtcbotWebrtcBin * self, guint prop_id, guint bitrate)
     self->max_bitrate = bitrate;
   else
     self->start_bitrate = bitrate;
-  min_link = RTC_LINK_BITRATE (self->min_bitrate);
-  max_link = RTC_LINK_BITRATE (self->max_bitrate);
   peers = g_list_copy_deep (self->peers, copy_peer, NULL);
   GST_OBJECT_UNLOCK (self);
-  for (l = peers; l; l = l->next) {
-    RtcPeer *peer = l->data;
-
-    gst_rtcbot_congestion_set_limits (peer->cc, min_link, max_link);
-  }
+  for (l = peers; l; l = l->next)
+    gst_rtcbot_webrtc_peer_set_limits (l->data);
   g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
   gst_rtcbot_webrtc_bin_bitrate_changed (self);
 }
@@ -1764,9 +1758,10 @@ plan_layers (GstRtcbotWebrtcBin * self, GList * peers,
   GST_OBJECT_UNLOCK (self);
   for (l = peers, i = 0; l; l = l->next, i++) {
     RtcPeer *peer = l->data;
-    guint target = gst_rtcbot_congestion_get_target (peer->cc);
+    gdouble target = gst_rtcbot_congestion_get_target (peer->cc);
+    gdouble audio = gst_rtcbot_webrtc_peer_audio_bitrate (peer);
 
-    plan[i].video = CLAMP (target * RTC_VIDEO_SHARE, min, max);
+    plan[i].video = CLAMP (target * RTC_VIDEO_SHARE - audio, min, max);
     g_mutex_lock (&peer->lock);
     plan[i].current = peer->layer;
     plan[i].may_move = now - peer->layer_moved >= LAYER_MOVE_INTERVAL_US;

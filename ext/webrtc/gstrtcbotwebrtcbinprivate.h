@@ -89,6 +89,7 @@ struct _RtcInput
   gboolean failed;              /* caps we cannot send; object lock */
   gboolean idle;                /* dropping: no peer; queue's thread only */
   GstElement *raw_tee;          /* raw video: the frames every layer encodes */
+  guint audio_bitrate;          /* raw audio: what its encoder sends, bit/s */
   /* raw video only; written under the bin's layers_lock and object lock,
    * read under either */
   RtcLayer *layers[RTC_MAX_LAYERS];
@@ -128,8 +129,9 @@ typedef struct
 
 /* The share of a peer's estimated bandwidth the video takes: the rest
  * keeps the data channel, audio and RTCP from waiting behind a full queue.
- * The bitrate properties are the video's, so the estimator's limits are
- * theirs divided by this share. */
+ * A peer sent audio has the audio's bitrate taken off the video's share
+ * first. The bitrate properties are the video's, so the estimator's
+ * limits are theirs (plus the audio's) divided by this share. */
 #define RTC_VIDEO_SHARE 0.85
 #define RTC_LINK_BITRATE(video) \
   ((guint) MIN ((gdouble) G_MAXUINT, ceil ((video) / RTC_VIDEO_SHARE)))
@@ -280,6 +282,8 @@ void gst_rtcbot_webrtc_peer_remove (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer);
 void gst_rtcbot_webrtc_peer_fail (RtcPeer * peer, const gchar * why);
 void gst_rtcbot_webrtc_peer_request_keyframes (RtcPeer * peer);
+guint gst_rtcbot_webrtc_peer_audio_bitrate (RtcPeer * peer);
+void gst_rtcbot_webrtc_peer_set_limits (RtcPeer * peer);
 void gst_rtcbot_webrtc_peer_connect (RtcPeer * peer, gpointer instance,
     const gchar * signal, GCallback callback);
 RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,

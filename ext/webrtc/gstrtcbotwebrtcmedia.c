@@ -339,6 +339,7 @@ chain_for (RtcInput * input, const GstStructure * s, const gchar ** encoding)
       return NULL;
     }
     *encoding = "OPUS";
+    g_object_get (encoder, "bitrate", &input->audio_bitrate, NULL);
     return g_list_append (g_list_append (g_list_append (NULL, convert),
             resample), encoder);
   }

@@ -744,6 +744,8 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
     gst_object_unref (queue_sink);
   }
   gst_rtcbot_webrtc_ladder_attach_branch (branch);
+  if (!input->video)
+    gst_rtcbot_webrtc_peer_set_limits (peer);
   GST_INFO_OBJECT (self, "peer %u: sending %s (pt %d, section %d, "
       "transport-wide sequence numbers %s)", peer->id, encoding, pt, mline,
       twcc_id ? "on" : "off");
@@ -768,6 +770,37 @@ ready_inputs (GstRtcbotWebrtcBin * self, GList ** encodings)
   }
   GST_OBJECT_UNLOCK (self);
   return inputs;
+}
+
+/* What the audio sent to @peer takes of its link, bit/s. */
+guint
+gst_rtcbot_webrtc_peer_audio_bitrate (RtcPeer * peer)
+{
+  guint audio = 0;
+  GList *l;
+
+  g_mutex_lock (&peer->lock);
+  for (l = peer->branches; l; l = l->next)
+    if (!((RtcBranch *) l->data)->input->video)
+      audio += ((RtcBranch *) l->data)->input->audio_bitrate;
+  g_mutex_unlock (&peer->lock);
+  return audio;
+}
+
+/* The estimator's limits for @peer: the video's bitrate properties, plus
+ * its audio, over the video's share. */
+void
+gst_rtcbot_webrtc_peer_set_limits (RtcPeer * peer)
+{
+  GstRtcbotWebrtcBin *self = peer->self;
+  guint audio = gst_rtcbot_webrtc_peer_audio_bitrate (peer);
+  guint min_link, max_link;
+
+  GST_OBJECT_LOCK (self);
+  min_link = RTC_LINK_BITRATE ((gdouble) self->min_bitrate + audio);
+  max_link = RTC_LINK_BITRATE ((gdouble) self->max_bitrate + audio);
+  GST_OBJECT_UNLOCK (self);
+  gst_rtcbot_congestion_set_limits (peer->cc, min_link, max_link);
 }
 
 void

@@ -467,6 +467,51 @@ GST_START_TEST (test_peer_stats)
 
 GST_END_TEST;
 
+/* Audio keeps its share: what opusenc sends (64 kbit/s by default) comes
+ * off the video's share of the estimate, and the estimator's limits make
+ * room for it. */
+GST_START_TEST (test_peer_stats_audio_share)
+{
+  Peer *a = peer_new ("videotestsrc is-live=true ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
+      "start-bitrate=200000 audiotestsrc is-live=true ! w.audio_sink_%u");
+  Peer *b = peer_new ("rtcbotwebrtcbin name=w");
+  gchar *offer = NULL, *answer = NULL;
+  const GstStructure *s;
+  GstMessage *msg;
+  gboolean ok = FALSE;
+  guint estimate = 0, encoder_bitrate = 0;
+  const guint audio = 64000;
+
+  g_signal_connect (b->w, "pad-added", G_CALLBACK (on_pad_added), b);
+  peer_play (a);
+  peer_play (b);
+  g_signal_emit_by_name (a->w, "create-offer", &offer);
+  g_signal_emit_by_name (b->w, "create-answer", offer, &answer);
+  g_signal_emit_by_name (a->w, "set-remote-description", answer, &ok);
+  fail_unless (ok);
+  wait_frames (b, 5);
+
+  msg = wait_for (a, GST_MESSAGE_ELEMENT, "rtcbot-peer-stats");
+  s = gst_message_get_structure (msg);
+  fail_unless (gst_structure_get (s, "estimate", G_TYPE_UINT, &estimate,
+          "encoder-bitrate", G_TYPE_UINT, &encoder_bitrate, NULL));
+  fail_unless (estimate + 1 >= (50000 + audio) / 0.85
+      && estimate <= (400000 + audio) / 0.85 + 1, "estimate %u", estimate);
+  fail_unless (encoder_bitrate >= 50000
+      && encoder_bitrate <= estimate * 0.85 - audio + 1,
+      "encoder-bitrate %u for an estimate of %u", encoder_bitrate, estimate);
+  gst_message_unref (msg);
+
+  g_free (offer);
+  g_free (answer);
+  peer_free (b);
+  peer_free (a);
+}
+
+GST_END_TEST;
+
 /* Sends raw bytes as an HTTP request; returns the whole response. */
 static gchar *
 http_request (gint port, const gchar * request)
@@ -1017,6 +1062,7 @@ rtcbotwebrtcbin_suite (void)
   tcase_add_test (tc, test_bad_tls_files);
   tcase_add_test (tc, test_security_property_defaults);
   tcase_add_test (tc, test_peer_stats);
+  tcase_add_test (tc, test_peer_stats_audio_share);
   return s;
 }
 
