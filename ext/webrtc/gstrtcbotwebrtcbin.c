@@ -74,9 +74,12 @@
  *   `delay-based`, `loss-based` and `remb` (guint, bit/s: the estimates
  *   whose smallest is `estimate`, 0 for none yet), `delay-signal` (string:
  *   "normal", "overuse" or "underuse"), `loss` (gdouble, 0–1), `rtt`
- *   (guint64, ns), `encoder-bitrate` (guint, bit/s), `level` (gint, 0–3:
- *   full, half frame rate, half size, quarter size), `width`, `height`
- *   (gint) and `framerate` (fraction) of the video as sent.
+ *   (guint64, ns), `encoder-bitrate` (guint, bit/s: the encoder of the
+ *   peer's video layer), `layer` (gint: the layer of the video ladder the
+ *   peer is sent, 0 = the full picture) and `layers` (gint: how many run),
+ *   `level` (gint, 0–4: full, half frame rate, half size, half size at
+ *   half frame rate, quarter size), `width`, `height` (gint) and
+ *   `framerate` (fraction) of the video as sent.
  * * An error when the HTTP server cannot listen (naming host:port), when
  *   the `connect-url` server cannot be reached or answers badly, and when
  *   the connection made with `connect-url` fails (naming the ICE state).
@@ -555,9 +558,12 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
    * GstRtcbotWebrtcBin:congestion-control:
    *
    * `adaptive`: each peer's bandwidth is estimated from the feedback it
-   * sends, and the video encoder's bitrate follows the best-connected
-   * peer's estimate, between `min-bitrate` and `max-bitrate`. `none`: the
-   * encoder keeps the bitrate its `video-encoder` description sets.
+   * sends, and raw video is encoded once for the peers on similar links,
+   * at the bitrate of the lowest estimate among them, between
+   * `min-bitrate` and `max-bitrate`; a peer on a much narrower link gets
+   * a lower layer encoded for it from the same frames while it needs it
+   * (the video ladder). `none`: one encoding at the bitrate its
+   * `video-encoder` description sets.
    *
    * Since: 0.1
    */
