@@ -209,7 +209,8 @@ take_down (RtcInput * input, guint index)
 }
 
 /* With the layers lock: lower layer @index of @input, encoding at what
- * the plan gives it; NULL with a warning when its elements are missing. */
+ * the plan gives it; NULL (the element posted why) when its elements
+ * cannot be made. */
 static RtcLayer *
 build (RtcInput * input, guint index)
 {
@@ -220,6 +221,7 @@ build (RtcInput * input, guint index)
   RtcLayer *layer = g_new0 (RtcLayer, 1);
   GstElement *previous = NULL, *filter = NULL, *encoder = NULL;
   GstPad *queue_sink;
+  GstCaps *caps;
   gboolean h264;
   guint i, bitrate;
   GList *l;
@@ -266,9 +268,11 @@ build (RtcInput * input, guint index)
       self->video_fps_n, self->video_fps_d);
   g_atomic_int_set (&layer->level, level);
   layer->bitrate = bitrate;
-  g_object_set (filter, "caps", gst_rtcbot_webrtc_input_level_caps (level,
-          self->video_width, self->video_height), NULL);
+  caps = gst_rtcbot_webrtc_input_level_caps (level, self->video_width,
+      self->video_height);
   GST_OBJECT_UNLOCK (self);
+  g_object_set (filter, "caps", caps, NULL);
+  gst_caps_unref (caps);
   if (layer->encoder && layer->rate_property)
     g_object_set (layer->encoder, layer->rate_property,
         bitrate / layer->rate_unit, NULL);
