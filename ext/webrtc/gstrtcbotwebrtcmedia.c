@@ -591,6 +591,16 @@ exposure_free (gpointer data, GClosure * closure)
   g_free (exposure);
 }
 
+/* Received media the application did not link is dropped: a NOT_LINKED
+ * flow would stop the peer's whole bundle (every stream shares one
+ * transport), so an unused audio pad would freeze the video. */
+static GstPadProbeReturn
+drop_unlinked (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  return gst_pad_is_linked (GST_PAD_CAST (user_data)) ? GST_PAD_PROBE_OK :
+      GST_PAD_PROBE_DROP;
+}
+
 static void
 on_decoded_pad (GstElement * decodebin, GstPad * pad, gpointer user_data)
 {
@@ -623,6 +633,9 @@ on_decoded_pad (GstElement * decodebin, GstPad * pad, gpointer user_data)
   ghost = gst_ghost_pad_new_from_template (name, pad, templ);
   g_free (name);
   gst_pad_set_active (ghost, TRUE);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_unlinked,
+      gst_object_ref (ghost), gst_object_unref);
 
   g_mutex_lock (&peer->lock);
   if (peer->removed) {

@@ -469,7 +469,8 @@ GST_END_TEST;
 
 /* Audio keeps its share: what opusenc sends (64 kbit/s by default) comes
  * off the video's share of the estimate, and the estimator's limits make
- * room for it. */
+ * room for it. The receiver links its video only: its unlinked audio pad
+ * must not stop the bundle the video comes in. */
 GST_START_TEST (test_peer_stats_audio_share)
 {
   Peer *a = peer_new ("videotestsrc is-live=true ! "
