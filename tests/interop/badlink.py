@@ -15,8 +15,9 @@ belong to the benchmark (docs/benchmarks.md), not here:
 * two viewers, one shaped and one free (the video ladder): the shaped one
   is switched to a lower layer of its own (scaled down, under its link)
   and back once freed, while the free one keeps the full picture (640
-  wide), at least 25 fps and 700 kbit/s; neither loses a control
-  message.
+  wide), at least 20 fps and 700 kbit/s (30 in the benchmark; two
+  Chromiums and two encoders share the machine's two cores here);
+  neither loses a control message.
 
 Skipped (exit 77) without root (network namespaces, tc) or Chromium.
 """
@@ -97,7 +98,7 @@ def check_viewer(name, result, marks, shaped_viewer):
         good &= check(recovered, "%s: %.0f kbit/s, %.1f fps in the last 3 s "
                       "after the link was freed" % (name, kbps, fps))
     else:
-        good &= check(shaped["fps_mean"] >= 25 and shaped["kbps_mean"] >= 700,
+        good &= check(shaped["fps_mean"] >= 20 and shaped["kbps_mean"] >= 700,
                       "%s (free link): %.1f fps, %.0f kbit/s while the other "
                       "viewer was shaped" % (name, shaped["fps_mean"],
                                              shaped["kbps_mean"]))
