@@ -1856,8 +1856,7 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
         g_ptr_array_add (encoders, gst_rtcbot_webrtc_input_level_caps (level,
                 self->video_width, self->video_height));
       }
-      if (bitrate != layer->bitrate && layer->encoder
-          && layer->rate_property) {
+      if (bitrate != layer->bitrate && layer->encoder && layer->rate_property) {
         layer->bitrate = bitrate;
         g_ptr_array_add (encoders, gst_object_ref (layer->encoder));
         g_ptr_array_add (encoders, (gpointer) layer->rate_property);

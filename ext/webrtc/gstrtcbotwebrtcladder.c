@@ -73,8 +73,7 @@ pass_one_layer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       GST_PAD_PROBE_INFO_BUFFER (info);
   if (buffer == NULL
       || GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT)
-      || !g_atomic_int_compare_and_exchange (&branch->pending, link->layer,
-          -1))
+      || !g_atomic_int_compare_and_exchange (&branch->pending, link->layer, -1))
     return GST_PAD_PROBE_DROP;
   g_atomic_int_set (&branch->layer, link->layer);
   GST_INFO_OBJECT (branch->peer->self, "peer %u: now sent video layer %d",
