@@ -1047,6 +1047,7 @@ rtcbotwebrtcbin_suite (void)
     tcase_add_test (tc, test_app_signalling);
     tcase_add_test (tc, test_idle_without_peers);
     tcase_add_test (tc, test_connect_url_https_token);
+    tcase_add_test (tc, test_peer_stats_audio_share);
     /* these make offers too: under memcheck the UPnP discovery thread of
      * their ICE agents (libgupnp-igd, libgssdp 1.6) leaks a GSocketAddress,
      * not our code, and gathering can outlast the test's timeouts */
@@ -1063,7 +1064,6 @@ rtcbotwebrtcbin_suite (void)
   tcase_add_test (tc, test_bad_tls_files);
   tcase_add_test (tc, test_security_property_defaults);
   tcase_add_test (tc, test_peer_stats);
-  tcase_add_test (tc, test_peer_stats_audio_share);
   return s;
 }
 
