@@ -217,6 +217,7 @@ void gst_rtcbot_webrtc_bin_notify_bound_port (GstRtcbotWebrtcBin * self);
 RtcInput *gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
     GstPadTemplate * templ, const gchar * name, gboolean video);
 void gst_rtcbot_webrtc_input_free (RtcInput * input);
+void gst_rtcbot_webrtc_take_out (GstBin * bin, GstElement * element);
 gint gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
     guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d);
 GstCaps *gst_rtcbot_webrtc_input_level_caps (gint level, gint width,

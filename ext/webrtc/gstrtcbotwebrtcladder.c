@@ -159,16 +159,6 @@ layered_branches (GstRtcbotWebrtcBin * self, RtcInput * input)
   return branches;
 }
 
-static void
-take_out (GstBin * bin, GstElement * element)
-{
-  if (GST_OBJECT_PARENT (element) != GST_OBJECT_CAST (bin))
-    return;
-  gst_element_set_locked_state (element, TRUE);
-  gst_element_set_state (element, GST_STATE_NULL);
-  gst_bin_remove (bin, element);
-}
-
 /* With the layers lock: takes lower layer @index of @input down. */
 static void
 take_down (RtcInput * input, guint index)
@@ -202,7 +192,7 @@ take_down (RtcInput * input, guint index)
   g_list_free (branches);
   /* queue first: its thread is the layer's */
   for (l = layer->elements; l; l = l->next)
-    take_out (GST_BIN_CAST (self), l->data);
+    gst_rtcbot_webrtc_take_out (GST_BIN_CAST (self), l->data);
   g_list_free (layer->elements);
   g_free (layer);
 }

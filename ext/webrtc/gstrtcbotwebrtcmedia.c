@@ -505,10 +505,9 @@ gst_rtcbot_webrtc_input_new (GstRtcbotWebrtcBin * self,
   return input;
 }
 
-/* Takes the input's elements out of the bin (the ghost pad is removed by
- * the caller). */
-static void
-take_out (GstBin * bin, GstElement * element)
+/* Takes one of the bin's inner elements out of it, stopped. */
+void
+gst_rtcbot_webrtc_take_out (GstBin * bin, GstElement * element)
 {
   /* when the bin is disposed its children are already gone */
   if (GST_OBJECT_PARENT (element) != GST_OBJECT_CAST (bin))
@@ -525,10 +524,10 @@ gst_rtcbot_webrtc_input_free (RtcInput * input)
   GList *l;
 
   gst_rtcbot_webrtc_ladder_free_layers (input);
-  take_out (bin, input->queue);
+  gst_rtcbot_webrtc_take_out (bin, input->queue);
   for (l = input->chain; l; l = l->next)
-    take_out (bin, l->data);
-  take_out (bin, input->tee);
+    gst_rtcbot_webrtc_take_out (bin, l->data);
+  gst_rtcbot_webrtc_take_out (bin, input->tee);
   /* only now: the size filter's probe reads it */
   g_free (input->layers[0]);
   g_list_free (input->chain);

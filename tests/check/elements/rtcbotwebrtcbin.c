@@ -407,26 +407,16 @@ GST_START_TEST (test_app_signalling)
 
 GST_END_TEST;
 
-/* A peer sent media gets its link statistics once a second, also on
- * demand, and the bitrate limits are kept: the video's by the encoder,
- * the link estimate's with the share kept free for messages. */
-GST_START_TEST (test_peer_stats)
+/* Connects a viewer to the robot described by @robot_launch, waits for
+ * decoded video and returns the robot's first rtcbot-peer-stats message. */
+static GstMessage *
+connect_for_stats (const gchar * robot_launch, Peer ** robot, Peer ** viewer)
 {
-  Peer *a = peer_new ("videotestsrc is-live=true ! "
-      "video/x-raw,width=160,height=120,framerate=15/1 ! "
-      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
-      "start-bitrate=200000");
+  Peer *a = peer_new (robot_launch);
   Peer *b = peer_new ("rtcbotwebrtcbin name=w");
   gchar *offer = NULL, *answer = NULL;
-  const GstStructure *s;
-  GstStructure *stats = NULL;
-  GstMessage *msg;
   gboolean ok = FALSE;
-  guint estimate = 0, encoder_bitrate = 0, peer = G_MAXUINT;
-  gint width = 0, control = -1;
 
-  g_object_get (b->w, "congestion-control", &control, NULL);
-  fail_unless_equals_int (control, 1);  /* adaptive */
   g_signal_connect (b->w, "pad-added", G_CALLBACK (on_pad_added), b);
   peer_play (a);
   peer_play (b);
@@ -435,8 +425,31 @@ GST_START_TEST (test_peer_stats)
   g_signal_emit_by_name (a->w, "set-remote-description", answer, &ok);
   fail_unless (ok);
   wait_frames (b, 5);
+  g_free (offer);
+  g_free (answer);
+  *robot = a;
+  *viewer = b;
+  return wait_for (a, GST_MESSAGE_ELEMENT, "rtcbot-peer-stats");
+}
 
-  msg = wait_for (a, GST_MESSAGE_ELEMENT, "rtcbot-peer-stats");
+/* A peer sent media gets its link statistics once a second, also on
+ * demand, and the bitrate limits are kept: the video's by the encoder,
+ * the link estimate's with the share kept free for messages. */
+GST_START_TEST (test_peer_stats)
+{
+  Peer *a, *b;
+  const GstStructure *s;
+  GstStructure *stats = NULL;
+  GstMessage *msg;
+  guint estimate = 0, encoder_bitrate = 0, peer = G_MAXUINT;
+  gint width = 0, control = -1;
+
+  msg = connect_for_stats ("videotestsrc is-live=true ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
+      "start-bitrate=200000", &a, &b);
+  g_object_get (b->w, "congestion-control", &control, NULL);
+  fail_unless_equals_int (control, 1);  /* adaptive */
   s = gst_message_get_structure (msg);
   fail_unless (gst_structure_get (s, "peer", G_TYPE_UINT, &peer, "estimate",
           G_TYPE_UINT, &estimate, "encoder-bitrate", G_TYPE_UINT,
@@ -459,8 +472,6 @@ GST_START_TEST (test_peer_stats)
   g_signal_emit_by_name (a->w, "get-peer-stats", peer + 1000, &stats);
   fail_unless (stats == NULL);
 
-  g_free (offer);
-  g_free (answer);
   peer_free (b);
   peer_free (a);
 }
@@ -473,28 +484,17 @@ GST_END_TEST;
  * must not stop the bundle the video comes in. */
 GST_START_TEST (test_peer_stats_audio_share)
 {
-  Peer *a = peer_new ("videotestsrc is-live=true ! "
-      "video/x-raw,width=160,height=120,framerate=15/1 ! "
-      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
-      "start-bitrate=200000 audiotestsrc is-live=true ! w.audio_sink_%u");
-  Peer *b = peer_new ("rtcbotwebrtcbin name=w");
-  gchar *offer = NULL, *answer = NULL;
+  Peer *a, *b;
   const GstStructure *s;
   GstMessage *msg;
-  gboolean ok = FALSE;
   guint estimate = 0, encoder_bitrate = 0;
   const guint audio = 64000;
 
-  g_signal_connect (b->w, "pad-added", G_CALLBACK (on_pad_added), b);
-  peer_play (a);
-  peer_play (b);
-  g_signal_emit_by_name (a->w, "create-offer", &offer);
-  g_signal_emit_by_name (b->w, "create-answer", offer, &answer);
-  g_signal_emit_by_name (a->w, "set-remote-description", answer, &ok);
-  fail_unless (ok);
-  wait_frames (b, 5);
-
-  msg = wait_for (a, GST_MESSAGE_ELEMENT, "rtcbot-peer-stats");
+  msg = connect_for_stats ("videotestsrc is-live=true ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "rtcbotwebrtcbin name=w min-bitrate=50000 max-bitrate=400000 "
+      "start-bitrate=200000 audiotestsrc is-live=true ! w.audio_sink_%u",
+      &a, &b);
   s = gst_message_get_structure (msg);
   fail_unless (gst_structure_get (s, "estimate", G_TYPE_UINT, &estimate,
           "encoder-bitrate", G_TYPE_UINT, &encoder_bitrate, NULL));
@@ -505,8 +505,6 @@ GST_START_TEST (test_peer_stats_audio_share)
       "encoder-bitrate %u for an estimate of %u", encoder_bitrate, estimate);
   gst_message_unref (msg);
 
-  g_free (offer);
-  g_free (answer);
   peer_free (b);
   peer_free (a);
 }
