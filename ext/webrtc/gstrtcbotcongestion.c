@@ -63,6 +63,10 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define ADDITIVE_PACKET_BITS (1200 * 8)
 #define RESPONSE_TIME_BASE (100 * GST_MSECOND)
 #define CAPACITY_SMOOTHING 0.95
+/* how long after the last decrease the capacity it found holds probes
+ * back; an encoder held below the link (a smaller level) cannot show a
+ * grown link by its throughput, so after this a probe may */
+#define CAPACITY_LIFETIME (6 * GST_SECOND)
 /* loss thresholds of the loss-based estimate (GCC's 2 % and 10 %) */
 #define LOSS_LOW 0.02
 #define LOSS_HIGH 0.10
@@ -76,15 +80,22 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 /* A standing queue: one-way delay this far above the smallest seen over
  * the last two windows. The delay trend sees a queue grow, not one that
  * stays full; a full queue delays every control message by as much. */
-#define QUEUE_DELAY_LIMIT (80 * GST_MSECOND)
+#define QUEUE_DELAY_LIMIT (60 * GST_MSECOND)
 #define QUEUE_FLOOR_WINDOW (10 * GST_SECOND)
 /* about 73 years: clocks beyond it are not clocks */
 #define MAX_SANE_TIME (G_GUINT64_CONSTANT (1) << 61)
 /* window of the sent and acknowledged bitrates */
 #define RATE_WINDOW (GST_SECOND)
-/* what got through lately: a decrease must not go by a rate of a second
- * ago when the link has just shrunk */
+/* What got through lately: a decrease must not go by a rate of a second
+ * ago when the link has just shrunk. It is measured within each feedback
+ * report, from the first arrival to the last: feedback crosses the same
+ * congested path and is lost with the media, and a window over arrival
+ * times would count the gaps of lost reports as an idle link. */
 #define RECENT_WINDOW (250 * GST_MSECOND)
+/* arrivals spanning less say little about a rate */
+#define DELIVERY_MIN_SPAN (30 * GST_MSECOND)
+/* a standing queue's episode ends when the queue is this short again */
+#define QUEUE_DRAINED (20 * GST_MSECOND)
 /* Probing (GCC's probe clusters, sent as padding). An encoder sending
  * less than its target (a still picture, a reduced size) cannot show that
  * the path carries more; the delay-based estimate is held near what got
@@ -123,6 +134,15 @@ typedef struct
   guint64 bytes;
   gdouble rate;                 /* bits/s of the last full window, 0 = none */
 } RateWindow;
+
+/* bytes over the arrival spans of the feedback reports of a window */
+typedef struct
+{
+  GstClockTime start;
+  guint64 bytes;
+  GstClockTime span;
+  gdouble rate;                 /* bits/s of the last full window, 0 = none */
+} DeliveryWindow;
 
 /* One probe: sent between start and end, measured from its feedback */
 typedef struct
@@ -170,7 +190,10 @@ struct _GstRtcbotCongestion
   GstClockTime last_delay_update;
   GstClockTime last_decrease;
   RateWindow acked;
-  RateWindow acked_recently;
+  DeliveryWindow delivered;
+  /* while a standing queue drains: where the estimate goes back to once
+   * it is gone, 0 = no queue standing */
+  gdouble drained_rate;
   gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
   /* one-way delay (the peer's clock minus ours) and its floor, over the
    * current and the previous window */
@@ -194,7 +217,6 @@ struct _GstRtcbotCongestion
   GstClockTime probe_interval;  /* after a probe that found the limit */
   guint probes;
   guint probe_result;           /* bits/s the last measured probe found */
-  guint probes_beyond_capacity; /* successive, since the last that was not */
 };
 
 GstRtcbotCongestion *
@@ -226,8 +248,7 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->last_loss_decrease = GST_CLOCK_TIME_NONE;
   cc->acked.start = GST_CLOCK_TIME_NONE;
   cc->acked.length = RATE_WINDOW;
-  cc->acked_recently.start = GST_CLOCK_TIME_NONE;
-  cc->acked_recently.length = RECENT_WINDOW;
+  cc->delivered.start = GST_CLOCK_TIME_NONE;
   cc->sent.start = GST_CLOCK_TIME_NONE;
   cc->sent.length = RATE_WINDOW;
   cc->feedback = "none";
@@ -290,8 +311,10 @@ unlock_and_report (GstRtcbotCongestion * cc)
     user_data = cc->user_data;
   }
   g_mutex_unlock (&cc->lock);
-  if (func)
+  if (func) {
+    GST_LOG ("target %u bit/s", target);
     func (cc, target, user_data);
+  }
 }
 
 void
@@ -334,6 +357,41 @@ rate_window_add (RateWindow * w, GstClockTime now, guint bytes)
   w->bytes += bytes;
 }
 
+/* One feedback report's arrivals: @bytes after its first packet, which
+ * arrived @span before its last. */
+static void
+delivery_window_add (DeliveryWindow * w, GstClockTime now, guint64 bytes,
+    GstClockTime span)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (w->start) || now < w->start) {
+    w->start = now;
+    w->bytes = 0;
+    w->span = 0;
+  }
+  if (now - w->start >= RECENT_WINDOW && w->span > 0) {
+    w->rate = w->bytes * 8.0 * GST_SECOND / w->span;
+    w->start = now;
+    w->bytes = 0;
+    w->span = 0;
+  }
+  w->bytes += bytes;
+  w->span += span;
+}
+
+/* What got through lately: the last full window, or the one being
+ * filled when it already says less (a link that has just shrunk). */
+static gdouble
+delivery_window_rate (const DeliveryWindow * w)
+{
+  gdouble partial = 0;
+
+  if (w->span >= DELIVERY_MIN_SPAN)
+    partial = w->bytes * 8.0 * GST_SECOND / w->span;
+  if (w->rate > 0 && partial > 0)
+    return MIN (w->rate, partial);
+  return w->rate > 0 ? w->rate : partial;
+}
+
 /* The window's rate, 0 once no byte arrived for two windows. */
 static guint
 rate_window_rate (const RateWindow * w, GstClockTime now)
@@ -343,6 +401,8 @@ rate_window_rate (const RateWindow * w, GstClockTime now)
     return 0;
   return (guint) MIN (w->rate, G_MAXUINT);
 }
+
+static const gchar *signal_nick (GstRtcbotCongestionSignal signal);
 
 /* ---------------------------------------------------------------------- */
 /* delay-based: the trend of one-way delay variation between groups        */
@@ -530,7 +590,7 @@ queue_delay (GstRtcbotCongestion * cc)
 static void
 control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
 {
-  gdouble seconds, factor, acked;
+  gdouble seconds, factor, acked, delivered;
   GstClockTime queued;
 
   if (cc->delay_rate <= 0)
@@ -546,6 +606,15 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
   if (queued > QUEUE_DELAY_LIMIT
       && cc->signal != GST_RTCBOT_CONGESTION_UNDERUSE)
     cc->signal = GST_RTCBOT_CONGESTION_OVERUSE;
+  /* A standing queue is drained below what the link carries; once it is
+   * gone, sending goes back to just under that at once rather than
+   * climbing from the draining rate for seconds. */
+  if (cc->drained_rate > 0 && queued < QUEUE_DRAINED) {
+    GST_DEBUG ("queue drained: delay-based estimate back to %.0f bit/s",
+        MAX (cc->delay_rate, cc->drained_rate));
+    cc->delay_rate = MAX (cc->delay_rate, cc->drained_rate);
+    cc->drained_rate = 0;
+  }
 
   switch (cc->signal) {
     case GST_RTCBOT_CONGESTION_OVERUSE:
@@ -557,22 +626,31 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
        * within about a second */
       factor = DECREASE_FACTOR;
       if (queued > QUEUE_DELAY_LIMIT)
-        factor = MAX (0.5, DECREASE_FACTOR - queued / (gdouble) GST_SECOND);
+        factor = MAX (0.4, DECREASE_FACTOR - queued / (gdouble) GST_SECOND);
       acked = cc->acked.rate;
-      if (cc->acked_recently.rate > 0)
-        acked = acked > 0 ? MIN (acked, cc->acked_recently.rate) :
-            cc->acked_recently.rate;
+      delivered = delivery_window_rate (&cc->delivered);
+      if (delivered > 0)
+        acked = acked > 0 ? MIN (acked, delivered) : delivered;
+      if (queued > QUEUE_DELAY_LIMIT) {
+        gdouble back = DECREASE_FACTOR * (acked > 0 ? acked : cc->delay_rate);
+
+        cc->drained_rate = cc->drained_rate > 0 ?
+            MIN (cc->drained_rate, back) : back;
+      }
       cc->delay_rate = MIN (cc->delay_rate, factor *
           (acked > 0 ? acked : cc->delay_rate));
       if (acked > 0)
         update_capacity (cc, acked);
       cc->last_decrease = now;
+      GST_DEBUG ("overuse, queue %" GST_TIME_FORMAT ", acked %.0f (over 1 s "
+          "%.0f): delay-based estimate %.0f bit/s", GST_TIME_ARGS (queued),
+          acked, cc->acked.rate, cc->delay_rate);
       break;
     case GST_RTCBOT_CONGESTION_NORMAL:{
       gdouble increased;
 
-      /* above what was found before: the link has grown */
-      if (cc->capacity > 0 && cc->delay_rate > cc->capacity +
+      /* more got through than was found before: the link has grown */
+      if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
           3 * capacity_deviation (cc))
         cc->capacity = 0;
       if (cc->capacity > 0) {
@@ -637,25 +715,21 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
   GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost), sent at %.0f, "
       "received at %.0f bit/s", probe->rate, probe->packets, probe->lost,
       send_rate, receive_rate);
+  /* Beyond the capacity found at earlier decreases a probe only reaches
+   * its edge: a shaper's token bucket lets a burst through at line rate
+   * once the sender has stayed below its rate for a while, which is
+   * exactly when probes are sent. Only throughput beyond the edge says
+   * the link has grown (see control_delay_rate()). */
+  if (cc->capacity > 0 && GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+      && now >= cc->last_decrease
+      && now - cc->last_decrease < CAPACITY_LIFETIME)
+    found = MIN (found, cc->capacity + 3 * capacity_deviation (cc));
   if (found >= PROBE_SUCCESS * probe->rate) {
     cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
     cc->probe_interval = PROBE_INTERVAL;
   }
-  /* the probe saw no growing queue: both estimates may go that far.
-   * Beyond the capacity found at earlier decreases, the first probe only
-   * reaches its edge: a token bucket lets one burst through at line rate
-   * (a shaper's burst), a second probe soon after finds it empty. */
+  /* the probe saw no growing queue: both estimates may go that far */
   if (cc->signal != GST_RTCBOT_CONGESTION_OVERUSE) {
-    gdouble edge = cc->capacity + 3 * capacity_deviation (cc);
-
-    if (cc->capacity > 0 && found > edge) {
-      if (cc->probes_beyond_capacity++ == 0)
-        found = edge;
-      else
-        cc->capacity = 0;
-    } else {
-      cc->probes_beyond_capacity = 0;
-    }
     if (cc->delay_rate > 0)
       cc->delay_rate = bounded (cc, MAX (cc->delay_rate, found));
     if (cc->loss_rate > 0)
@@ -788,6 +862,8 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
       return;
     cc->loss_rate *= loss > LOSS_HIGH ? 1 - 0.5 * loss : DECREASE_FACTOR;
     cc->last_loss_decrease = now;
+    GST_DEBUG ("loss %.2f%s: loss-based estimate %.0f bit/s", loss,
+        queueing ? ", round trip growing" : "", cc->loss_rate);
   } else if (loss < LOSS_LOW) {
     cc->loss_rate *= pow (INCREASE_PER_SECOND, seconds);
   }
@@ -798,7 +874,9 @@ void
 gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     const GstRtcbotCongestionPacket * packets, guint n_packets)
 {
-  guint i, lost = 0, counted = 0, valid = 0;
+  guint i, lost = 0, counted = 0, valid = 0, arrived = 0, first_size = 0;
+  GstClockTime first_arrival = GST_CLOCK_TIME_NONE, last_arrival = 0;
+  guint64 bytes = 0;
 
   g_mutex_lock (&cc->lock);
   for (i = 0; i < n_packets; i++) {
@@ -818,8 +896,17 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     if (!GST_CLOCK_TIME_IS_VALID (p->arrival_time))
       continue;
     rate_window_add (&cc->acked, p->arrival_time, p->size);
-    rate_window_add (&cc->acked_recently, p->arrival_time, p->size);
     track_queue_delay (cc, p, now);
+    if (p->arrival_time <= MAX_SANE_TIME) {
+      arrived++;
+      bytes += p->size;
+      if (!GST_CLOCK_TIME_IS_VALID (first_arrival)
+          || p->arrival_time < first_arrival) {
+        first_arrival = p->arrival_time;
+        first_size = p->size;
+      }
+      last_arrival = MAX (last_arrival, p->arrival_time);
+    }
 
     if (!cc->group.valid) {
       cc->group.valid = TRUE;
@@ -845,7 +932,15 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     return;
   }
   cc->feedback = "transport-cc";
+  if (arrived >= 2 && last_arrival > first_arrival)
+    delivery_window_add (&cc->delivered, now, bytes - first_size,
+        last_arrival - first_arrival);
   control_delay_rate (cc, now);
+  GST_LOG ("%u packets, %u lost, queue %" GST_TIME_FORMAT ", %s, sent %u, "
+      "acked %.0f (delivered %.0f), delay-based %.0f", valid, lost,
+      GST_TIME_ARGS (queue_delay (cc)), signal_nick (cc->signal),
+      rate_window_rate (&cc->sent, now), cc->acked.rate, cc->delivered.rate,
+      cc->delay_rate);
   cc->loss_counted += counted;
   cc->loss_lost += lost;
   if (cc->loss_counted >= MIN_LOSS_PACKETS) {

@@ -112,9 +112,15 @@ GST_DEBUG_CATEGORY (gst_rtcbot_webrtc_bin_debug);
 
 #define DEFAULT_PROP_LISTEN_PORT -1
 #define DEFAULT_PROP_LISTEN_HOST "127.0.0.1"
+/* A real-time rate control: a 1 s client buffer (libvpx's 6 s default
+ * lets the encoder spend seconds of credit after its bitrate is cut, when
+ * the link has just shrunk), little overshoot and keyframes of at most
+ * 9 average frames (libwebrtc's settings for VP8). */
 #define DEFAULT_PROP_VIDEO_ENCODER "vp8enc deadline=1 cpu-used=8 " \
     "lag-in-frames=0 keyframe-max-dist=300 end-usage=cbr " \
-    "target-bitrate=1500000 error-resilient=partitions"
+    "target-bitrate=1500000 error-resilient=partitions buffer-size=1000 " \
+    "buffer-initial-size=500 buffer-optimal-size=600 overshoot=15 " \
+    "max-intra-bitrate=900"
 #define DEFAULT_PROP_LATENCY 50
 #define DEFAULT_PROP_MAX_PEERS 0
 #define DEFAULT_PROP_CONGESTION_CONTROL GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE
