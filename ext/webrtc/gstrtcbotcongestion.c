@@ -82,6 +82,8 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * stays full; a full queue delays every control message by as much. */
 #define QUEUE_DELAY_LIMIT (60 * GST_MSECOND)
 #define QUEUE_FLOOR_WINDOW (10 * GST_SECOND)
+/* the longest media is held back to drain a standing queue */
+#define MAX_HOLD (450 * GST_MSECOND)
 /* about 73 years: clocks beyond it are not clocks */
 #define MAX_SANE_TIME (G_GUINT64_CONSTANT (1) << 61)
 /* window of the sent and acknowledged bitrates */
@@ -194,6 +196,10 @@ struct _GstRtcbotCongestion
   /* while a standing queue drains: where the estimate goes back to once
    * it is gone, 0 = no queue standing */
   gdouble drained_rate;
+  /* media is held back until then, so that the queue drains at the full
+   * rate of the link; NONE = not held */
+  GstClockTime hold_until;
+  GstClockTime newest_send;     /* of the packets reported so far */
   gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
   /* one-way delay (the peer's clock minus ours) and its floor, over the
    * current and the previous window */
@@ -256,6 +262,7 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->next_probe = 0;
   cc->probe_interval = PROBE_INTERVAL;
   cc->floor_window_start = GST_CLOCK_TIME_NONE;
+  cc->hold_until = GST_CLOCK_TIME_NONE;
   return cc;
 }
 
@@ -590,7 +597,7 @@ queue_delay (GstRtcbotCongestion * cc)
 static void
 control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
 {
-  gdouble seconds, factor, acked, delivered;
+  gdouble seconds, factor, acked, delivered, sent;
   GstClockTime queued;
 
   if (cc->delay_rate <= 0)
@@ -622,20 +629,46 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
           && now >= cc->last_decrease
           && now - cc->last_decrease < MIN_DECREASE_INTERVAL)
         break;
-      /* below what gets through, by enough to drain a standing queue
-       * within about a second */
+      /* feedback on what was sent before media was held says nothing of
+       * the queue since */
+      if (cc->drained_rate > 0 && GST_CLOCK_TIME_IS_VALID (cc->hold_until)
+          && cc->newest_send < cc->hold_until)
+        break;
+      /* below what gets through; a queue still standing after the hold
+       * by enough to drain it within about a second */
       factor = DECREASE_FACTOR;
-      if (queued > QUEUE_DELAY_LIMIT)
+      if (queued > QUEUE_DELAY_LIMIT && cc->drained_rate > 0)
         factor = MAX (0.4, DECREASE_FACTOR - queued / (gdouble) GST_SECOND);
-      acked = cc->acked.rate;
+      /* What got through lately, measured within the reports, and no
+       * more than was sent (packets sent back to back arrive so). The
+       * window over arrivals, which lost reports make short, stands in
+       * for what was sent when that is not counted. */
       delivered = delivery_window_rate (&cc->delivered);
-      if (delivered > 0)
-        acked = acked > 0 ? MIN (acked, delivered) : delivered;
+      sent = rate_window_rate (&cc->sent, now);
+      if (sent <= 0)
+        sent = cc->acked.rate;
+      acked = delivered > 0 && sent > 0 ? MIN (delivered, sent) :
+          delivered > 0 ? delivered : cc->acked.rate;
       if (queued > QUEUE_DELAY_LIMIT) {
         gdouble back = DECREASE_FACTOR * (acked > 0 ? acked : cc->delay_rate);
 
-        cc->drained_rate = cc->drained_rate > 0 ?
-            MIN (cc->drained_rate, back) : back;
+        /* The first sign of a standing queue: media waits until the
+         * link has carried the queue and what was sent since the packets
+         * just reported, so that it drains at the link's full rate;
+         * messages, which are not held, then cross an empty path. */
+        if (cc->drained_rate <= 0) {
+          GstClockTime in_flight = 0;
+
+          if (acked >= 1 && now > cc->newest_send)
+            in_flight = gst_util_uint64_scale (rate_window_rate (&cc->sent,
+                    now), MIN (now - cc->newest_send, GST_SECOND),
+                (guint64) acked);
+          cc->hold_until = now + MIN (queued + in_flight, MAX_HOLD);
+        }
+        /* measured while the queue stood for certain; later reports
+         * follow the hold, which left the link idle */
+        if (cc->drained_rate <= 0)
+          cc->drained_rate = back;
       }
       cc->delay_rate = MIN (cc->delay_rate, factor *
           (acked > 0 ? acked : cc->delay_rate));
@@ -647,7 +680,7 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
           acked, cc->acked.rate, cc->delay_rate);
       break;
     case GST_RTCBOT_CONGESTION_NORMAL:{
-      gdouble increased;
+      gdouble increased, through;
 
       /* more got through than was found before: the link has grown */
       if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
@@ -664,10 +697,13 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
         increased = cc->delay_rate * pow (INCREASE_PER_SECOND, seconds);
       }
       /* no further than what got through can justify; this limits the
-       * increase only, so that what a probe found is kept */
-      if (cc->acked.rate > 0)
+       * increase only, so that what a probe found is kept. Lost feedback
+       * makes the window over arrivals count short, the rate within the
+       * reports does not. */
+      through = MAX (cc->acked.rate, delivery_window_rate (&cc->delivered));
+      if (through > 0)
         increased = MIN (increased, MAX (cc->delay_rate,
-                1.5 * cc->acked.rate + 100000));
+                1.5 * through + 100000));
       cc->delay_rate = increased;
       break;
     }
@@ -876,6 +912,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
 {
   guint i, lost = 0, counted = 0, valid = 0, arrived = 0, first_size = 0;
   GstClockTime first_arrival = GST_CLOCK_TIME_NONE, last_arrival = 0;
+  GstClockTime first_send = GST_CLOCK_TIME_NONE, last_send = 0;
   guint64 bytes = 0;
 
   g_mutex_lock (&cc->lock);
@@ -899,6 +936,11 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     track_queue_delay (cc, p, now);
     if (p->arrival_time <= MAX_SANE_TIME) {
       arrived++;
+      if (p->send_time <= MAX_SANE_TIME) {
+        cc->newest_send = MAX (cc->newest_send, p->send_time);
+        first_send = MIN (first_send, p->send_time);
+        last_send = MAX (last_send, p->send_time);
+      }
       bytes += p->size;
       if (!GST_CLOCK_TIME_IS_VALID (first_arrival)
           || p->arrival_time < first_arrival) {
@@ -932,7 +974,10 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     return;
   }
   cc->feedback = "transport-cc";
-  if (arrived >= 2 && last_arrival > first_arrival)
+  /* a report across a hold would count the held time as an idle link */
+  if (arrived >= 2 && last_arrival > first_arrival
+      && !(GST_CLOCK_TIME_IS_VALID (cc->hold_until)
+          && first_send < cc->hold_until && last_send >= cc->hold_until))
     delivery_window_add (&cc->delivered, now, bytes - first_size,
         last_arrival - first_arrival);
   control_delay_rate (cc, now);
@@ -988,6 +1033,27 @@ gst_rtcbot_congestion_on_sent (GstRtcbotCongestion * cc, GstClockTime now,
   g_mutex_lock (&cc->lock);
   rate_window_add (&cc->sent, now, bytes);
   g_mutex_unlock (&cc->lock);
+}
+
+/**
+ * gst_rtcbot_congestion_get_hold:
+ * @cc: the estimator
+ *
+ * When a standing queue is found on the path, media is to wait until the
+ * returned time (the clock of gst_rtcbot_congestion_on_sent()) so that
+ * the queue drains; messages are not held.
+ *
+ * Returns: the time until which media waits, or GST_CLOCK_TIME_NONE.
+ */
+GstClockTime
+gst_rtcbot_congestion_get_hold (GstRtcbotCongestion * cc)
+{
+  GstClockTime hold;
+
+  g_mutex_lock (&cc->lock);
+  hold = cc->hold_until;
+  g_mutex_unlock (&cc->lock);
+  return hold;
 }
 
 guint

@@ -75,6 +75,7 @@ guint gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc,
     GstClockTime now);
 
 guint gst_rtcbot_congestion_get_target (GstRtcbotCongestion * cc);
+GstClockTime gst_rtcbot_congestion_get_hold (GstRtcbotCongestion * cc);
 GstStructure *gst_rtcbot_congestion_get_stats (GstRtcbotCongestion * cc,
     GstClockTime now);
 

@@ -461,7 +461,15 @@ pace (RtcWatch * watch, GstPad * pad, guint bytes)
 {
   GstClockTime now = gst_util_get_timestamp ();
   guint rate = MAX (gst_rtcbot_congestion_get_target (watch->peer->cc), 1);
+  GstClockTime hold = gst_rtcbot_congestion_get_hold (watch->peer->cc);
 
+  /* a standing queue on the path: nothing goes until it has drained */
+  if (GST_CLOCK_TIME_IS_VALID (hold) && hold > now
+      && !GST_PAD_IS_FLUSHING (pad)) {
+    g_usleep ((hold - now) / GST_USECOND);
+    now = gst_util_get_timestamp ();
+    watch->next_send = now;
+  }
   if (!GST_CLOCK_TIME_IS_VALID (watch->next_send) || watch->next_send < now
       || watch->next_send - now > MAX_PACING_DELAY) {
     watch->next_send = now;
