@@ -136,8 +136,7 @@ give_feedback (Link * link)
                 GstRtcbotCongestionPacket, i).arrival_time))
       lost++;
   }
-  if (link->lose_feedback && link->feedback_count++ % 2 == 1)
-    ;                           /* lost on the way back */
+  if (link->lose_feedback && link->feedback_count++ % 2 == 1);  /* lost on the way back */
   else if (link->twcc)
     gst_rtcbot_congestion_on_packets (link->cc, link->now,
         (GstRtcbotCongestionPacket *) ready->data, ready->len);
