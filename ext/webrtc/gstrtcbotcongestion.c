@@ -96,6 +96,11 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define RECENT_WINDOW (250 * GST_MSECOND)
 /* arrivals spanning less say little about a rate */
 #define DELIVERY_MIN_SPAN (30 * GST_MSECOND)
+/* a report whose packets arrived over more than twice the span they
+ * were sent in, behind a queue of more than this: the link has shrunk */
+#define SHRUNK_RATIO 0.5
+#define SHRUNK_QUEUE (15 * GST_MSECOND)
+#define SHRUNK_MIN_PACKETS 3
 /* a standing queue's episode ends when the queue is this short again */
 #define QUEUE_DRAINED (20 * GST_MSECOND)
 /* Probing (GCC's probe clusters, sent as padding). An encoder sending
@@ -595,10 +600,12 @@ queue_delay (GstRtcbotCongestion * cc)
 
 /* The delay-based estimate after a feedback report (AIMD). */
 static void
-control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
+control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
+    gdouble shrunk_to)
 {
   gdouble seconds, factor, acked, delivered, sent;
   GstClockTime queued;
+  gboolean standing;
 
   if (cc->delay_rate <= 0)
     cc->delay_rate = cc->reported;
@@ -610,8 +617,8 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
   cc->last_delay_update = now;
 
   queued = queue_delay (cc);
-  if (queued > QUEUE_DELAY_LIMIT
-      && cc->signal != GST_RTCBOT_CONGESTION_UNDERUSE)
+  standing = queued > QUEUE_DELAY_LIMIT || shrunk_to > 0;
+  if (standing && cc->signal != GST_RTCBOT_CONGESTION_UNDERUSE)
     cc->signal = GST_RTCBOT_CONGESTION_OVERUSE;
   /* A standing queue is drained below what the link carries; once it is
    * gone, sending goes back to just under that at once rather than
@@ -649,7 +656,9 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now)
         sent = cc->acked.rate;
       acked = delivered > 0 && sent > 0 ? MIN (delivered, sent) :
           delivered > 0 ? delivered : cc->acked.rate;
-      if (queued > QUEUE_DELAY_LIMIT) {
+      if (shrunk_to > 0)
+        acked = acked > 0 ? MIN (acked, shrunk_to) : shrunk_to;
+      if (standing) {
         gdouble back = DECREASE_FACTOR * (acked > 0 ? acked : cc->delay_rate);
 
         /* The first sign of a standing queue: media waits until the
@@ -914,6 +923,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
   GstClockTime first_arrival = GST_CLOCK_TIME_NONE, last_arrival = 0;
   GstClockTime first_send = GST_CLOCK_TIME_NONE, last_send = 0;
   guint64 bytes = 0;
+  gdouble shrunk_to = 0;
 
   g_mutex_lock (&cc->lock);
   for (i = 0; i < n_packets; i++) {
@@ -977,10 +987,21 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
   /* a report across a hold would count the held time as an idle link */
   if (arrived >= 2 && last_arrival > first_arrival
       && !(GST_CLOCK_TIME_IS_VALID (cc->hold_until)
-          && first_send < cc->hold_until && last_send >= cc->hold_until))
-    delivery_window_add (&cc->delivered, now, bytes - first_size,
-        last_arrival - first_arrival);
-  control_delay_rate (cc, now);
+          && first_send < cc->hold_until && last_send >= cc->hold_until)) {
+    GstClockTime arrival_span = last_arrival - first_arrival;
+
+    delivery_window_add (&cc->delivered, now, bytes - first_size, arrival_span);
+    /* The link has just shrunk: the report's packets arrived at well
+     * under the rate they were sent at, behind a queue already growing.
+     * This is known one report after the change, long before the delay
+     * trend or the standing queue says so; the queue built meanwhile
+     * fills at several times the link's rate. */
+    if (arrived >= SHRUNK_MIN_PACKETS && arrival_span >= DELIVERY_MIN_SPAN
+        && last_send > first_send && queue_delay (cc) > SHRUNK_QUEUE
+        && (gdouble) arrival_span * SHRUNK_RATIO > last_send - first_send)
+      shrunk_to = (bytes - first_size) * 8.0 * GST_SECOND / arrival_span;
+  }
+  control_delay_rate (cc, now, shrunk_to);
   GST_LOG ("%u packets, %u lost, queue %" GST_TIME_FORMAT ", %s, sent %u, "
       "acked %.0f (delivered %.0f), delay-based %.0f", valid, lost,
       GST_TIME_ARGS (queue_delay (cc)), signal_nick (cc->signal),

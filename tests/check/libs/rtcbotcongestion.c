@@ -136,13 +136,15 @@ give_feedback (Link * link)
                 GstRtcbotCongestionPacket, i).arrival_time))
       lost++;
   }
-  if (link->lose_feedback && link->feedback_count++ % 2 == 1);  /* lost on the way back */
-  else if (link->twcc)
+  if (link->lose_feedback && link->feedback_count++ % 2 == 1) {
+    /* lost on the way back */
+  } else if (link->twcc) {
     gst_rtcbot_congestion_on_packets (link->cc, link->now,
         (GstRtcbotCongestionPacket *) ready->data, ready->len);
-  else if (total > 0)
+  } else if (total > 0) {
     gst_rtcbot_congestion_on_receiver_report (link->cc, link->now,
         MIN (255, lost * 256 / total), link->base_rtt + queueing);
+  }
   g_array_free (ready, TRUE);
 }
 
@@ -249,6 +251,26 @@ GST_START_TEST (test_drop_with_lost_feedback)
   target = run (&link, 3);
   fail_unless (target >= 240000 && target <= 450000,
       "at %u 6 s after the drop to 400 kbit/s", target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* A link that shrinks to a quarter is known from the first report after
+ * it (its packets arrived over four times the span they were sent in),
+ * not after the queue has grown for half a second. */
+GST_START_TEST (test_link_shrinks)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 1500000, TRUE);
+  target = run (&link, 20);
+  fail_unless (target >= 1000000, "only %u before the drop", target);
+  link.capacity = 400000;
+  target = run (&link, 0.25);
+  fail_unless (target <= 400000, "still %u 250 ms after the drop", target);
+  fail_unless (link.held > 0, "media not held");
   link_clear (&link);
 }
 
@@ -534,6 +556,7 @@ rtcbotcongestion_suite (void)
   tcase_add_test (tc, test_ramp_up);
   tcase_add_test (tc, test_capacity_drop);
   tcase_add_test (tc, test_drop_with_lost_feedback);
+  tcase_add_test (tc, test_link_shrinks);
   tcase_add_test (tc, test_recovery);
   tcase_add_test (tc, test_probe_app_limited);
   tcase_add_test (tc, test_probe_bottleneck);
