@@ -66,7 +66,14 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 /* how long after the last decrease the capacity it found holds probes
  * back; an encoder held below the link (a smaller level) cannot show a
  * grown link by its throughput, so after this a probe may */
-#define CAPACITY_LIFETIME (6 * GST_SECOND)
+#define CAPACITY_LIFETIME (3 * GST_SECOND)
+/* after it, a probe beyond the capacity raises the estimate to at most
+ * this factor of what got through: a link that has grown is found in a
+ * few steps, a burst let through by a shaper makes a short overshoot that
+ * is caught early */
+#define PROBE_STEP 1.5
+/* throughput above the capacity for this long says the link has grown */
+#define GROWN_LINK_TIME (2 * GST_SECOND)
 /* loss thresholds of the loss-based estimate (GCC's 2 % and 10 %) */
 #define LOSS_LOW 0.02
 #define LOSS_HIGH 0.10
@@ -101,6 +108,9 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define SHRUNK_RATIO 0.5
 #define SHRUNK_QUEUE (15 * GST_MSECOND)
 #define SHRUNK_MIN_PACKETS 3
+/* a packet that waited this long in a queue arrived at the link's rate */
+#define QUEUED_PACKET_DELAY (5 * GST_MSECOND)
+#define QUEUED_MIN_SPAN (10 * GST_MSECOND)
 /* a standing queue's episode ends when the queue is this short again */
 #define QUEUE_DRAINED (20 * GST_MSECOND)
 /* Probing (GCC's probe clusters, sent as padding). An encoder sending
@@ -118,7 +128,7 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * doubles the wait up to the longest; one that finds room is followed
  * soon */
 #define PROBE_INTERVAL (2 * GST_SECOND)
-#define PROBE_INTERVAL_LONGEST (8 * GST_SECOND)
+#define PROBE_INTERVAL_LONGEST (4 * GST_SECOND)
 #define PROBE_INTERVAL_AFTER_SUCCESS (600 * GST_MSECOND)
 /* a probe whose feedback has not come back by then is given up */
 #define PROBE_TIMEOUT (2 * GST_SECOND)
@@ -205,6 +215,7 @@ struct _GstRtcbotCongestion
    * rate of the link; NONE = not held */
   GstClockTime hold_until;
   GstClockTime newest_send;     /* of the packets reported so far */
+  GstClockTime beyond_capacity_since;   /* throughput above the capacity */
   gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
   /* one-way delay (the peer's clock minus ours) and its floor, over the
    * current and the previous window */
@@ -268,6 +279,7 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->probe_interval = PROBE_INTERVAL;
   cc->floor_window_start = GST_CLOCK_TIME_NONE;
   cc->hold_until = GST_CLOCK_TIME_NONE;
+  cc->beyond_capacity_since = GST_CLOCK_TIME_NONE;
   return cc;
 }
 
@@ -636,11 +648,19 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
           && now >= cc->last_decrease
           && now - cc->last_decrease < MIN_DECREASE_INTERVAL)
         break;
-      /* feedback on what was sent before media was held says nothing of
-       * the queue since */
+      /* Feedback on what was sent before media was held says nothing of
+       * the queue since; what got through while the queue stood is still
+       * the link's rate, which sending must not exceed. */
       if (cc->drained_rate > 0 && GST_CLOCK_TIME_IS_VALID (cc->hold_until)
-          && cc->newest_send < cc->hold_until)
+          && cc->newest_send < cc->hold_until) {
+        delivered = delivery_window_rate (&cc->delivered);
+        if (delivered > 0 && queued > QUEUE_DELAY_LIMIT) {
+          cc->delay_rate = MIN (cc->delay_rate, DECREASE_FACTOR * delivered);
+          cc->drained_rate = MIN (cc->drained_rate,
+              DECREASE_FACTOR * delivered);
+        }
         break;
+      }
       /* below what gets through; a queue still standing after the hold
        * by enough to drain it within about a second */
       factor = DECREASE_FACTOR;
@@ -679,10 +699,12 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
         if (cc->drained_rate <= 0)
           cc->drained_rate = back;
       }
+      /* an encoder sending well below the estimate (a still picture, a
+       * small level) says nothing of what the link carries */
+      if (acked > 0 && sent >= PROBE_APP_LIMITED * cc->delay_rate)
+        update_capacity (cc, acked);
       cc->delay_rate = MIN (cc->delay_rate, factor *
           (acked > 0 ? acked : cc->delay_rate));
-      if (acked > 0)
-        update_capacity (cc, acked);
       cc->last_decrease = now;
       GST_DEBUG ("overuse, queue %" GST_TIME_FORMAT ", acked %.0f (over 1 s "
           "%.0f): delay-based estimate %.0f bit/s", GST_TIME_ARGS (queued),
@@ -691,10 +713,17 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
     case GST_RTCBOT_CONGESTION_NORMAL:{
       gdouble increased, through;
 
-      /* more got through than was found before: the link has grown */
+      /* More got through than was found before, for long enough that it
+       * is not a shaper's burst: the link has grown. */
       if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
-          3 * capacity_deviation (cc))
-        cc->capacity = 0;
+          3 * capacity_deviation (cc)) {
+        if (!GST_CLOCK_TIME_IS_VALID (cc->beyond_capacity_since))
+          cc->beyond_capacity_since = now;
+        else if (now - cc->beyond_capacity_since >= GROWN_LINK_TIME)
+          cc->capacity = 0;
+      } else {
+        cc->beyond_capacity_since = GST_CLOCK_TIME_NONE;
+      }
       if (cc->capacity > 0) {
         GstClockTime response = RESPONSE_TIME_BASE +
             (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? MIN (cc->rtt, GST_SECOND) :
@@ -760,15 +789,22 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
   GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost), sent at %.0f, "
       "received at %.0f bit/s", probe->rate, probe->packets, probe->lost,
       send_rate, receive_rate);
-  /* Beyond the capacity found at earlier decreases a probe only reaches
+  /* Beyond the capacity found at a recent decrease a probe only reaches
    * its edge: a shaper's token bucket lets a burst through at line rate
    * once the sender has stayed below its rate for a while, which is
-   * exactly when probes are sent. Only throughput beyond the edge says
-   * the link has grown (see control_delay_rate()). */
-  if (cc->capacity > 0 && GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
-      && now >= cc->last_decrease
-      && now - cc->last_decrease < CAPACITY_LIFETIME)
-    found = MIN (found, cc->capacity + 3 * capacity_deviation (cc));
+   * exactly when probes are sent. Later it goes a step at a time; only
+   * throughput beyond the edge forgets the capacity (see
+   * control_delay_rate()). */
+  if (cc->capacity > 0) {
+    gdouble edge = cc->capacity + 3 * capacity_deviation (cc);
+
+    if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+        && now >= cc->last_decrease
+        && now - cc->last_decrease < CAPACITY_LIFETIME)
+      found = MIN (found, edge);
+    else
+      found = MIN (found, PROBE_STEP * MAX (edge, cc->acked.rate));
+  }
   if (found >= PROBE_SUCCESS * probe->rate) {
     cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
     cc->probe_interval = PROBE_INTERVAL;
@@ -915,6 +951,40 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   cc->loss_rate = bounded (cc, cc->loss_rate);
 }
 
+/* with the lock: the rate at which the packets of a report that waited in
+ * a queue arrived (back to back, at the rate of the link), or @fallback
+ * when too few of them waited */
+static gdouble
+queued_rate (GstRtcbotCongestion * cc,
+    const GstRtcbotCongestionPacket * packets, guint n_packets,
+    gdouble fallback)
+{
+  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
+  GstClockTime first = GST_CLOCK_TIME_NONE, last = 0;
+  guint64 bytes = 0;
+  guint i, first_size = 0, queued = 0;
+
+  for (i = 0; i < n_packets; i++) {
+    const GstRtcbotCongestionPacket *p = &packets[i];
+
+    if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME
+        || GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor <
+        QUEUED_PACKET_DELAY)
+      continue;
+    queued++;
+    bytes += p->size;
+    if (p->arrival_time < first) {
+      first = p->arrival_time;
+      first_size = p->size;
+    }
+    last = MAX (last, p->arrival_time);
+  }
+  if (queued < 2 || last < first + QUEUED_MIN_SPAN)
+    return fallback;
+  return MIN (fallback, (bytes - first_size) * 8.0 * GST_SECOND /
+      (last - first));
+}
+
 void
 gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     const GstRtcbotCongestionPacket * packets, guint n_packets)
@@ -999,7 +1069,8 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
     if (arrived >= SHRUNK_MIN_PACKETS && arrival_span >= DELIVERY_MIN_SPAN
         && last_send > first_send && queue_delay (cc) > SHRUNK_QUEUE
         && (gdouble) arrival_span * SHRUNK_RATIO > last_send - first_send)
-      shrunk_to = (bytes - first_size) * 8.0 * GST_SECOND / arrival_span;
+      shrunk_to = queued_rate (cc, packets, n_packets,
+          (bytes - first_size) * 8.0 * GST_SECOND / arrival_span);
   }
   control_delay_rate (cc, now, shrunk_to);
   GST_LOG ("%u packets, %u lost, queue %" GST_TIME_FORMAT ", %s, sent %u, "
