@@ -692,12 +692,12 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
             in_flight = gst_util_uint64_scale (rate_window_rate (&cc->sent,
                     now), MIN (now - cc->newest_send, GST_SECOND),
                 (guint64) acked);
-          cc->hold_until = now + MIN (queued + in_flight, MAX_HOLD);
-        }
-        /* measured while the queue stood for certain; later reports
-         * follow the hold, which left the link idle */
-        if (cc->drained_rate <= 0)
+          if (now <= MAX_SANE_TIME)
+            cc->hold_until = now + MIN (queued + in_flight, MAX_HOLD);
+          /* measured while the queue stood for certain; later reports
+           * follow the hold, which left the link idle */
           cc->drained_rate = back;
+        }
       }
       /* an encoder sending well below the estimate (a still picture, a
        * small level) says nothing of what the link carries */

@@ -71,6 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   GstRtcbotCongestionPacket packets[32];
   Reader r = { data, size };
   GstStructure *stats;
+  GstClockTime latest = 0, hold;
 
   while (r.size > 0) {
     guint kind = take (&r, 1) % 4, n, i;
@@ -121,6 +122,11 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     }
     FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
     FUZZ_CHECK (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);
+    /* media is never held for more than 450 ms past a report */
+    latest = MAX (latest, now);
+    hold = gst_rtcbot_congestion_get_hold (cc);
+    FUZZ_CHECK (!GST_CLOCK_TIME_IS_VALID (hold) || hold <= latest
+        || hold - latest <= 450 * GST_MSECOND);
   }
   stats = gst_rtcbot_congestion_get_stats (cc, take (&r, 8));
   FUZZ_CHECK (stats != NULL);
