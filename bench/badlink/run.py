@@ -72,7 +72,7 @@ top of the source tree after `meson setup build && ninja -C build`:
     /usr/bin/python3 bench/badlink/run.py --robot gst --viewers 2 \\
         --json badlink-2viewers.json
 
---quick: phases of 5/10/12 s instead of 10/20/15. --build-dir: the meson
+--quick: phases of 5/10/15 s instead of 10/20/15. --build-dir: the meson
 build whose plugins are used (default: build/). Exit 77 (skip) when not
 root or Chromium (/usr/bin/chromium) is missing; 1 when a run fails.
 
@@ -110,7 +110,7 @@ PATTERNS = {"bars": "pattern=smpte horizontal-speed=4",
             "ball": "pattern=ball", "snow": "pattern=snow"}
 SHAPE = "tbf rate 400kbit burst 16kb latency 300ms"
 FULL = {"free": 10.0, "shaped": 20.0, "recovered": 15.0}
-QUICK = {"free": 5.0, "shaped": 10.0, "recovered": 12.0}
+QUICK = {"free": 5.0, "shaped": 10.0, "recovered": 15.0}
 RECOVERED_KBPS, RECOVERED_FPS = 1000.0, 29.0
 CONNECT_TIMEOUT_S = 40        # page load to the first decoded frame
 ROBOT_START_TIMEOUT_S = 20
@@ -729,7 +729,7 @@ def main():
                     "ball (~130 kbit/s), snow (noise, ~10 Mbit/s); default "
                     "%(default)s")
     ap.add_argument("--quick", action="store_true",
-                    help="phases of 5/10/12 s instead of 10/20/15")
+                    help="phases of 5/10/15 s instead of 10/20/15")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--build-dir", default=os.path.join(REPO, "build"),
                     help="meson build with the plugins (default: "

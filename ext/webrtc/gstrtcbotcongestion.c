@@ -72,6 +72,8 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * few steps, a burst let through by a shaper makes a short overshoot that
  * is caught early */
 #define PROBE_STEP 1.5
+/* no decrease for this long: the capacity is forgotten */
+#define CAPACITY_EXPIRY (6 * GST_SECOND)
 /* throughput above the capacity for this long says the link has grown */
 #define GROWN_LINK_TIME (2 * GST_SECOND)
 /* loss thresholds of the loss-based estimate (GCC's 2 % and 10 %) */
@@ -714,8 +716,14 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
       gdouble increased, through;
 
       /* More got through than was found before, for long enough that it
-       * is not a shaper's burst: the link has grown. */
-      if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
+       * is not a shaper's burst, or no decrease for long: the link has
+       * grown, or may have (an encoder held below the link by a smaller
+       * level cannot show it by its throughput). */
+      if (cc->capacity > 0 && GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+          && now >= cc->last_decrease
+          && now - cc->last_decrease >= CAPACITY_EXPIRY) {
+        cc->capacity = 0;
+      } else if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
           3 * capacity_deviation (cc)) {
         if (!GST_CLOCK_TIME_IS_VALID (cc->beyond_capacity_since))
           cc->beyond_capacity_since = now;
