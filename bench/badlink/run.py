@@ -79,7 +79,8 @@ root or Chromium (/usr/bin/chromium) is missing; 1 when a run fails.
 JSON (--json PATH): {"benchmark": "badlink", "command", "nproc",
 "loadavg_before", "loadavg_after", "schedule", "notes", "runs": [...]},
 one run per robot: {"robot", "viewers": 1, "timeline": [{"t", "fps",
-"kbps", "rtt_p50_ms", "freeze_count", ...}], "phases": {"free", "shaped",
+"kbps", "rtt_p50_ms", "rtt_max_ms", "rtt_over_400ms",
+"freeze_count", ...}], "phases": {"free", "shaped",
 "recovered"}}. With --viewers 2 a run has "viewer_results": {"shaped":
 {"timeline", "phases"}, "free": {...}} instead of timeline/phases.
 """
@@ -515,6 +516,8 @@ def analyse(data, marks):
             "kbps": round((cur["bytesReceived"] - prev["bytesReceived"])
                           * 8 / dt / 1000.0, 1),
             "rtt_p50_ms": rounded(percentile(rtts, 50)),
+            "rtt_max_ms": rounded(max(rtts) if rtts else None),
+            "rtt_over_400ms": sum(1 for r in rtts if r > 400),
             "lost": sum(1 for s, w in sent if start < w <= end
                         and s not in echo),
             "freeze_count": cur.get("freezeCount", 0) - base_freezes,

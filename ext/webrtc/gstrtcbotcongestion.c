@@ -92,7 +92,7 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define QUEUE_DELAY_LIMIT (60 * GST_MSECOND)
 #define QUEUE_FLOOR_WINDOW (10 * GST_SECOND)
 /* the longest media is held back to drain a standing queue */
-#define MAX_HOLD (450 * GST_MSECOND)
+#define MAX_HOLD (700 * GST_MSECOND)
 /* about 73 years: clocks beyond it are not clocks */
 #define MAX_SANE_TIME (G_GUINT64_CONSTANT (1) << 61)
 /* window of the sent and acknowledged bitrates */
@@ -110,6 +110,8 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define SHRUNK_RATIO 0.5
 #define SHRUNK_QUEUE (15 * GST_MSECOND)
 #define SHRUNK_MIN_PACKETS 3
+/* the same read from the packets that waited in the queue alone */
+#define DRAINED_MIN_QUEUE (30 * GST_MSECOND)
 /* a packet that waited this long in a queue arrived at the link's rate */
 #define QUEUED_PACKET_DELAY (5 * GST_MSECOND)
 #define QUEUED_MIN_SPAN (10 * GST_MSECOND)
@@ -612,10 +614,13 @@ queue_delay (GstRtcbotCongestion * cc)
   return cc->last_delay - floor;
 }
 
-/* The delay-based estimate after a feedback report (AIMD). */
+/* The delay-based estimate after a feedback report (AIMD). @shrunk_to:
+ * the link's new rate when the report shows it has just shrunk, else 0;
+ * @drained_at: the rate at which the report's queued packets left the
+ * queue, 0 when too few of them waited. */
 static void
 control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
-    gdouble shrunk_to)
+    gdouble shrunk_to, gdouble drained_at)
 {
   gdouble seconds, factor, acked, delivered, sent;
   GstClockTime queued;
@@ -646,7 +651,10 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
 
   switch (cc->signal) {
     case GST_RTCBOT_CONGESTION_OVERUSE:
-      if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+      /* a mild decrease just before does not delay the hold a shrunk
+       * link calls for */
+      if (!(shrunk_to > 0 && cc->drained_rate <= 0)
+          && GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
           && now >= cc->last_decrease
           && now - cc->last_decrease < MIN_DECREASE_INTERVAL)
         break;
@@ -656,6 +664,11 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
       if (cc->drained_rate > 0 && GST_CLOCK_TIME_IS_VALID (cc->hold_until)
           && cc->newest_send < cc->hold_until) {
         delivered = delivery_window_rate (&cc->delivered);
+        /* a shaper's bucket lets a burst through at line rate as the
+         * queue starts, which the window still counts; the queue itself
+         * drains at the link's rate */
+        if (drained_at > 0)
+          delivered = delivered > 0 ? MIN (delivered, drained_at) : drained_at;
         if (delivered > 0 && queued > QUEUE_DELAY_LIMIT) {
           cc->delay_rate = MIN (cc->delay_rate, DECREASE_FACTOR * delivered);
           cc->drained_rate = MIN (cc->drained_rate,
@@ -686,16 +699,23 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
         /* The first sign of a standing queue: media waits until the
          * link has carried the queue and what was sent since the packets
          * just reported, so that it drains at the link's full rate;
-         * messages, which are not held, then cross an empty path. */
+         * messages, which are not held, then cross an empty path. The
+         * newest packet reported left the queue when it had waited
+         * there; part of what was sent since has left it by now, while
+         * its report was on the way. Holding longer would leave the link
+         * idle and the picture frozen. */
         if (cc->drained_rate <= 0) {
-          GstClockTime in_flight = 0;
+          GstClockTime in_flight = 0, elapsed = 0, left;
 
-          if (acked >= 1 && now > cc->newest_send)
+          if (acked >= 1 && now > cc->newest_send) {
+            elapsed = MIN (now - cc->newest_send, GST_SECOND);
             in_flight = gst_util_uint64_scale (rate_window_rate (&cc->sent,
-                    now), MIN (now - cc->newest_send, GST_SECOND),
-                (guint64) acked);
-          if (now <= MAX_SANE_TIME)
-            cc->hold_until = now + MIN (queued + in_flight, MAX_HOLD);
+                    now), elapsed, (guint64) acked);
+          }
+          left = queued + in_flight > elapsed ?
+              queued + in_flight - elapsed : 0;
+          if (now <= MAX_SANE_TIME && left > 0)
+            cc->hold_until = now + MIN (left, MAX_HOLD);
           /* measured while the queue stood for certain; later reports
            * follow the hold, which left the link idle */
           cc->drained_rate = back;
@@ -763,6 +783,27 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
 /* ---------------------------------------------------------------------- */
 /* probing                                                                */
 
+/* With the lock: how far a probe may go. Beyond the capacity found at a
+ * recent decrease a probe only reaches its edge: a shaper's token bucket
+ * lets a burst through at line rate once the sender has stayed below its
+ * rate for a while, which is exactly when probes are sent. Later it goes
+ * a step at a time; only throughput beyond the edge, or no decrease for
+ * long, forgets the capacity (see control_delay_rate()). */
+static gdouble
+probe_ceiling (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  gdouble edge;
+
+  if (cc->capacity <= 0)
+    return G_MAXDOUBLE;
+  edge = cc->capacity + 3 * capacity_deviation (cc);
+  if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+      && now >= cc->last_decrease
+      && now - cc->last_decrease < CAPACITY_LIFETIME)
+    return edge;
+  return PROBE_STEP * MAX (edge, cc->acked.rate);
+}
+
 /* with the lock: what the finished probe found */
 static void
 probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
@@ -797,22 +838,7 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
   GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost), sent at %.0f, "
       "received at %.0f bit/s", probe->rate, probe->packets, probe->lost,
       send_rate, receive_rate);
-  /* Beyond the capacity found at a recent decrease a probe only reaches
-   * its edge: a shaper's token bucket lets a burst through at line rate
-   * once the sender has stayed below its rate for a while, which is
-   * exactly when probes are sent. Later it goes a step at a time; only
-   * throughput beyond the edge forgets the capacity (see
-   * control_delay_rate()). */
-  if (cc->capacity > 0) {
-    gdouble edge = cc->capacity + 3 * capacity_deviation (cc);
-
-    if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
-        && now >= cc->last_decrease
-        && now - cc->last_decrease < CAPACITY_LIFETIME)
-      found = MIN (found, edge);
-    else
-      found = MIN (found, PROBE_STEP * MAX (edge, cc->acked.rate));
-  }
+  found = MIN (found, probe_ceiling (cc, now));
   if (found >= PROBE_SUCCESS * probe->rate) {
     cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
     cc->probe_interval = PROBE_INTERVAL;
@@ -908,7 +934,10 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
     probe->end = now + PROBE_DURATION;
     /* the first padding covers the frame interval just gone */
     probe->paid_until = now - MIN (now, 33 * GST_MSECOND);
+    /* what it could find is all it sends: beyond that its padding would
+     * only fill the queue that messages cross */
     probe->rate = MIN (PROBE_GAIN * target, cc->max_bitrate * 1.2);
+    probe->rate = MIN (probe->rate, probe_ceiling (cc, now));
     cc->probes++;
   }
   until = MIN (now, probe->end);
@@ -960,8 +989,8 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
 }
 
 /* with the lock: the rate at which the packets of a report that waited in
- * a queue arrived (back to back, at the rate of the link), or @fallback
- * when too few of them waited */
+ * a queue arrived (back to back, at the rate of the link), no more than
+ * @fallback when that is above 0; @fallback when too few of them waited */
 static gdouble
 queued_rate (GstRtcbotCongestion * cc,
     const GstRtcbotCongestionPacket * packets, guint n_packets,
@@ -971,6 +1000,7 @@ queued_rate (GstRtcbotCongestion * cc,
   GstClockTime first = GST_CLOCK_TIME_NONE, last = 0;
   guint64 bytes = 0;
   guint i, first_size = 0, queued = 0;
+  gdouble rate;
 
   for (i = 0; i < n_packets; i++) {
     const GstRtcbotCongestionPacket *p = &packets[i];
@@ -989,8 +1019,39 @@ queued_rate (GstRtcbotCongestion * cc,
   }
   if (queued < 2 || last < first + QUEUED_MIN_SPAN)
     return fallback;
-  return MIN (fallback, (bytes - first_size) * 8.0 * GST_SECOND /
-      (last - first));
+  rate = (bytes - first_size) * 8.0 * GST_SECOND / (last - first);
+  return fallback > 0 ? MIN (fallback, rate) : rate;
+}
+
+/* with the lock: how much longer the last packet of a report to leave
+ * the queue waited there than the first that waited */
+static GstClockTimeDiff
+queue_growth (GstRtcbotCongestion * cc,
+    const GstRtcbotCongestionPacket * packets, guint n_packets)
+{
+  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
+  GstClockTimeDiff first_delay = 0, last_delay = 0, delay;
+  GstClockTime first = GST_CLOCK_TIME_NONE, last = 0;
+  guint i;
+
+  for (i = 0; i < n_packets; i++) {
+    const GstRtcbotCongestionPacket *p = &packets[i];
+
+    if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME)
+      continue;
+    delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor;
+    if (delay < QUEUED_PACKET_DELAY)
+      continue;
+    if (p->arrival_time < first) {
+      first = p->arrival_time;
+      first_delay = delay;
+    }
+    if (p->arrival_time >= last) {
+      last = p->arrival_time;
+      last_delay = delay;
+    }
+  }
+  return GST_CLOCK_TIME_IS_VALID (first) ? last_delay - first_delay : 0;
 }
 
 void
@@ -1001,7 +1062,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
   GstClockTime first_arrival = GST_CLOCK_TIME_NONE, last_arrival = 0;
   GstClockTime first_send = GST_CLOCK_TIME_NONE, last_send = 0;
   guint64 bytes = 0;
-  gdouble shrunk_to = 0;
+  gdouble shrunk_to = 0, drained_at = 0;
 
   g_mutex_lock (&cc->lock);
   for (i = 0; i < n_packets; i++) {
@@ -1079,8 +1140,22 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
         && (gdouble) arrival_span * SHRUNK_RATIO > last_send - first_send)
       shrunk_to = queued_rate (cc, packets, n_packets,
           (bytes - first_size) * 8.0 * GST_SECOND / arrival_span);
+    drained_at = queued_rate (cc, packets, n_packets, 0);
+    /* The same, seen when the report also holds packets a shaper's
+     * bucket let through at line rate: what waited in the queue left it
+     * at under half what has been sent lately, and under half of what the
+     * link was last found to carry (near that, it is only a queue a
+     * little more than the link built, which the hold is not for). The
+     * queue grew from the first of them to the last, so it stood between
+     * them and they left it back to back. */
+    if (shrunk_to <= 0 && drained_at > 0
+        && queue_delay (cc) > DRAINED_MIN_QUEUE
+        && queue_growth (cc, packets, n_packets) >= QUEUED_PACKET_DELAY
+        && drained_at < SHRUNK_RATIO * rate_window_rate (&cc->sent, now)
+        && (cc->capacity <= 0 || drained_at < SHRUNK_RATIO * cc->capacity))
+      shrunk_to = drained_at;
   }
-  control_delay_rate (cc, now, shrunk_to);
+  control_delay_rate (cc, now, shrunk_to, drained_at);
   GST_LOG ("%u packets, %u lost, queue %" GST_TIME_FORMAT ", %s, sent %u, "
       "acked %.0f (delivered %.0f), delay-based %.0f", valid, lost,
       GST_TIME_ARGS (queue_delay (cc)), signal_nick (cc->signal),

@@ -55,6 +55,14 @@ typedef struct
   gboolean lose_feedback;       /* every other report is lost */
   guint feedback_count;
   guint held;                   /* frames not sent while media was held */
+  guint held_idle;              /* of those, frames the link was idle for */
+  guint bucket;                 /* bytes a token bucket lets through at
+                                 * line rate, 0 = none */
+  gdouble tokens;
+  GstClockTime tokens_time;
+  guint probe_bytes;            /* padding of the probe going on */
+  guint largest_probe;          /* bytes of padding of the largest probe */
+  GstClockTime feedback_interval;       /* between transport-wide reports */
 } Link;
 
 static void
@@ -81,6 +89,7 @@ link_init (Link * link, guint capacity, gboolean twcc)
       sizeof (GstRtcbotCongestionPacket));
   link->base_rtt = 20 * GST_MSECOND;
   link->last_feedback = link->now;
+  link->feedback_interval = FEEDBACK_INTERVAL;
 }
 
 static void
@@ -97,6 +106,22 @@ send_packet (Link * link, guint size)
   GstClockTime start = MAX (link->now, link->queue_free);
 
   link->sent++;
+  /* the bucket fills while nothing waits, and lets what it holds through
+   * at once */
+  if (link->bucket > 0 && link->queue_free <= link->now) {
+    GstClockTime since = MAX (link->tokens_time, link->queue_free);
+
+    link->tokens = MIN (link->bucket, link->tokens + (link->now - since) *
+        (gdouble) link->capacity / 8 / GST_SECOND);
+    link->tokens_time = link->now;
+    if (link->tokens >= size) {
+      link->tokens -= size;
+      p.arrival_time = link->now + link->base_rtt / 2;
+      g_array_append_val (link->pending, p);
+      gst_rtcbot_congestion_on_sent (link->cc, link->now, size);
+      return;
+    }
+  }
   if (start - link->now > link->queue_limit) {
     link->lost++;
   } else {
@@ -148,6 +173,17 @@ give_feedback (Link * link)
   g_array_free (ready, TRUE);
 }
 
+/* The link is shaped to @capacity from now, by a token bucket of
+ * @bucket bytes that starts full. */
+static void
+shape (Link * link, guint capacity, guint bucket)
+{
+  link->capacity = capacity;
+  link->bucket = bucket;
+  link->tokens = bucket;
+  link->tokens_time = link->now;
+}
+
 /* Runs the link for @seconds with the sender at the target; returns the
  * target at the end. */
 static guint
@@ -155,7 +191,7 @@ run (Link * link, gdouble seconds)
 {
   GstClockTime end = link->now + seconds * GST_SECOND;
   GstClockTime frame = GST_SECOND / FPS;
-  GstClockTime interval = link->twcc ? FEEDBACK_INTERVAL : GST_SECOND;
+  GstClockTime interval = link->twcc ? link->feedback_interval : GST_SECOND;
 
   while (link->now < end) {
     guint rate = gst_rtcbot_congestion_get_target (link->cc);
@@ -164,6 +200,8 @@ run (Link * link, gdouble seconds)
 
     if (GST_CLOCK_TIME_IS_VALID (hold) && hold > link->now) {
       link->held++;
+      if (link->queue_free < link->now)
+        link->held_idle++;
       rate = 0;
     }
     if (link->app_limit > 0)
@@ -175,6 +213,8 @@ run (Link * link, gdouble seconds)
 
       link->padding += padding;
       bytes += padding;
+      link->probe_bytes = padding > 0 ? link->probe_bytes + padding : 0;
+      link->largest_probe = MAX (link->largest_probe, link->probe_bytes);
     }
 
     while (bytes > 0) {
@@ -273,6 +313,74 @@ GST_START_TEST (test_link_shrinks)
   fail_unless (link.held > 0, "media not held");
   target = run (&link, 0.75);
   fail_unless (target <= 400000, "still %u 1 s after the drop", target);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* A shaper installed on a busy link: its token bucket first lets a burst
+ * through at line rate, and only the packets behind it queue. Those say
+ * the link's rate at the first report that shows them: the estimate falls
+ * under the link within a few reports, and media is held while the queue
+ * drains. */
+GST_START_TEST (test_shaper_burst)
+{
+  Link link;
+  guint target;
+
+  link_init (&link, 1500000, TRUE);
+  link.feedback_interval = 50 * GST_MSECOND;
+  target = run (&link, 20);
+  fail_unless (target >= 1000000, "only %u before the drop", target);
+  shape (&link, 400000, 16000);
+  target = run (&link, 0.2);
+  fail_unless (target <= 420000, "still %u 200 ms after the drop", target);
+  fail_unless (link.held > 0, "media not held");
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* The hold lasts as long as the queue: the newest packet reported left
+ * it a feedback interval ago, so holding for its wait and all that was
+ * sent since would leave the link idle and the picture frozen. */
+GST_START_TEST (test_hold_ends_with_queue)
+{
+  Link link;
+
+  link_init (&link, 1500000, TRUE);
+  run (&link, 20);
+  link.capacity = 400000;
+  link.queue_limit = 600 * GST_MSECOND;
+  run (&link, 2);
+  fail_unless (link.held > 0, "media not held");
+  fail_unless (link.held_idle <= 3, "media held for %u frames after the "
+      "queue had drained (of %u held)", link.held_idle, link.held);
+  link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* Soon after a decrease, a probe sends no more than a step past the link
+ * found then, however far the estimate has grown while the encoder sent
+ * less: the padding beyond that would only fill the shaper's queue. */
+GST_START_TEST (test_probe_after_decrease)
+{
+  Link link;
+
+  link_init (&link, 1500000, TRUE);
+  link.probing = TRUE;
+  run (&link, 20);
+  shape (&link, 400000, 16000);
+  link.app_limit = 250000;
+  run (&link, 1);
+  link.largest_probe = 0;
+  run (&link, 5);
+  /* 1.5 times the link's edge less the encoder's 250 kbit/s, over the
+   * probe and the frame before it: about 9 kB; twice an estimate grown
+   * past the link is over 14 kB */
+  fail_unless (link.largest_probe <= 10000, "a probe of %u bytes of padding "
+      "within 6 s of the drop to 400 kbit/s", link.largest_probe);
   link_clear (&link);
 }
 
@@ -559,6 +667,9 @@ rtcbotcongestion_suite (void)
   tcase_add_test (tc, test_capacity_drop);
   tcase_add_test (tc, test_drop_with_lost_feedback);
   tcase_add_test (tc, test_link_shrinks);
+  tcase_add_test (tc, test_shaper_burst);
+  tcase_add_test (tc, test_probe_after_decrease);
+  tcase_add_test (tc, test_hold_ends_with_queue);
   tcase_add_test (tc, test_recovery);
   tcase_add_test (tc, test_probe_app_limited);
   tcase_add_test (tc, test_probe_bottleneck);
