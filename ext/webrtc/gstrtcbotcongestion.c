@@ -988,70 +988,58 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   cc->loss_rate = bounded (cc, cc->loss_rate);
 }
 
-/* with the lock: the rate at which the packets of a report that waited in
- * a queue arrived (back to back, at the rate of the link), no more than
- * @fallback when that is above 0; @fallback when too few of them waited */
-static gdouble
-queued_rate (GstRtcbotCongestion * cc,
+/* The packets of a report that waited in a queue: they left it back to
+ * back, at the rate of the link. */
+typedef struct
+{
+  guint count;
+  guint64 bytes;
+  guint first_size;             /* of the first to arrive */
+  GstClockTime first, last;     /* arrivals */
+  GstClockTimeDiff first_delay, last_delay;     /* their waits */
+} QueuedPackets;
+
+/* with the lock */
+static void
+queued_packets (GstRtcbotCongestion * cc,
     const GstRtcbotCongestionPacket * packets, guint n_packets,
-    gdouble fallback)
+    QueuedPackets * q)
 {
   GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
-  GstClockTime first = GST_CLOCK_TIME_NONE, last = 0;
-  guint64 bytes = 0;
-  guint i, first_size = 0, queued = 0;
-  gdouble rate;
-
-  for (i = 0; i < n_packets; i++) {
-    const GstRtcbotCongestionPacket *p = &packets[i];
-
-    if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME
-        || GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor <
-        QUEUED_PACKET_DELAY)
-      continue;
-    queued++;
-    bytes += p->size;
-    if (p->arrival_time < first) {
-      first = p->arrival_time;
-      first_size = p->size;
-    }
-    last = MAX (last, p->arrival_time);
-  }
-  if (queued < 2 || last < first + QUEUED_MIN_SPAN)
-    return fallback;
-  rate = (bytes - first_size) * 8.0 * GST_SECOND / (last - first);
-  return fallback > 0 ? MIN (fallback, rate) : rate;
-}
-
-/* with the lock: how much longer the last packet of a report to leave
- * the queue waited there than the first that waited */
-static GstClockTimeDiff
-queue_growth (GstRtcbotCongestion * cc,
-    const GstRtcbotCongestionPacket * packets, guint n_packets)
-{
-  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
-  GstClockTimeDiff first_delay = 0, last_delay = 0, delay;
-  GstClockTime first = GST_CLOCK_TIME_NONE, last = 0;
   guint i;
 
+  memset (q, 0, sizeof (*q));
+  q->first = GST_CLOCK_TIME_NONE;
   for (i = 0; i < n_packets; i++) {
     const GstRtcbotCongestionPacket *p = &packets[i];
+    GstClockTimeDiff delay;
 
     if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME)
       continue;
     delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor;
     if (delay < QUEUED_PACKET_DELAY)
       continue;
-    if (p->arrival_time < first) {
-      first = p->arrival_time;
-      first_delay = delay;
+    q->count++;
+    q->bytes += p->size;
+    if (p->arrival_time < q->first) {
+      q->first = p->arrival_time;
+      q->first_size = p->size;
+      q->first_delay = delay;
     }
-    if (p->arrival_time >= last) {
-      last = p->arrival_time;
-      last_delay = delay;
+    if (p->arrival_time >= q->last) {
+      q->last = p->arrival_time;
+      q->last_delay = delay;
     }
   }
-  return GST_CLOCK_TIME_IS_VALID (first) ? last_delay - first_delay : 0;
+}
+
+/* the rate at which @q left the queue, 0 when too few of them waited */
+static gdouble
+queued_packets_rate (const QueuedPackets * q)
+{
+  if (q->count < 2 || q->last < q->first + QUEUED_MIN_SPAN)
+    return 0;
+  return (q->bytes - q->first_size) * 8.0 * GST_SECOND / (q->last - q->first);
 }
 
 void
@@ -1128,8 +1116,11 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
       && !(GST_CLOCK_TIME_IS_VALID (cc->hold_until)
           && first_send < cc->hold_until && last_send >= cc->hold_until)) {
     GstClockTime arrival_span = last_arrival - first_arrival;
+    QueuedPackets queued;
 
     delivery_window_add (&cc->delivered, now, bytes - first_size, arrival_span);
+    queued_packets (cc, packets, n_packets, &queued);
+    drained_at = queued_packets_rate (&queued);
     /* The link has just shrunk: the report's packets arrived at well
      * under the rate they were sent at, behind a queue already growing.
      * This is known one report after the change, long before the delay
@@ -1137,10 +1128,11 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
      * fills at several times the link's rate. */
     if (arrived >= SHRUNK_MIN_PACKETS && arrival_span >= DELIVERY_MIN_SPAN
         && last_send > first_send && queue_delay (cc) > SHRUNK_QUEUE
-        && (gdouble) arrival_span * SHRUNK_RATIO > last_send - first_send)
-      shrunk_to = queued_rate (cc, packets, n_packets,
-          (bytes - first_size) * 8.0 * GST_SECOND / arrival_span);
-    drained_at = queued_rate (cc, packets, n_packets, 0);
+        && (gdouble) arrival_span * SHRUNK_RATIO > last_send - first_send) {
+      shrunk_to = (bytes - first_size) * 8.0 * GST_SECOND / arrival_span;
+      if (drained_at > 0)
+        shrunk_to = MIN (shrunk_to, drained_at);
+    }
     /* The same, seen when the report also holds packets a shaper's
      * bucket let through at line rate: what waited in the queue left it
      * at under half what has been sent lately, and under half of what the
@@ -1150,7 +1142,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
      * them and they left it back to back. */
     if (shrunk_to <= 0 && drained_at > 0
         && queue_delay (cc) > DRAINED_MIN_QUEUE
-        && queue_growth (cc, packets, n_packets) >= QUEUED_PACKET_DELAY
+        && queued.last_delay - queued.first_delay >= QUEUED_PACKET_DELAY
         && drained_at < SHRUNK_RATIO * rate_window_rate (&cc->sent, now)
         && (cc->capacity <= 0 || drained_at < SHRUNK_RATIO * cc->capacity))
       shrunk_to = drained_at;
