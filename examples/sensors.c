@@ -161,6 +161,13 @@ switch_to_autopilot (Demo * demo)
 }
 
 static gboolean
+end_demo (GMainLoop * loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_bus (GstBus * bus, GstMessage * msg, GMainLoop * loop)
 {
   switch (GST_MESSAGE_TYPE (msg)) {
@@ -252,8 +259,7 @@ main (int argc, char **argv)
   g_timeout_add (200, (GSourceFunc) drive, &demo);
   g_timeout_add ((guint) (duration * 500), (GSourceFunc) switch_to_autopilot,
       &demo);
-  g_timeout_add ((guint) (duration * 1000), (GSourceFunc) g_main_loop_quit,
-      loop);
+  g_timeout_add ((guint) (duration * 1000), (GSourceFunc) end_demo, loop);
   g_main_loop_run (loop);
 
   g_print ("\n%u readings put; printer saw %u, the `latest` dashboard %u\n",
