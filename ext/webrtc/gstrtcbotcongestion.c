@@ -72,7 +72,9 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * few steps, a burst let through by a shaper makes a short overshoot that
  * is caught early */
 #define PROBE_STEP 1.5
-/* no decrease for this long: the capacity is forgotten */
+/* no decrease for this long: the capacity is forgotten, and probes step
+ * from the estimate, which each probe let through raises, rather than from
+ * what got through, which an encoder held at a small level keeps low */
 #define CAPACITY_EXPIRY (6 * GST_SECOND)
 /* throughput above the capacity for this long says the link has grown */
 #define GROWN_LINK_TIME (2 * GST_SECOND)
@@ -221,6 +223,7 @@ struct _GstRtcbotCongestion
   GstClockTime newest_send;     /* of the packets reported so far */
   GstClockTime beyond_capacity_since;   /* throughput above the capacity */
   gdouble capacity;             /* bits/s acked at decreases, 0 = unknown */
+  gboolean capacity_expired;    /* forgotten for want of decreases */
   /* one-way delay (the peer's clock minus ours) and its floor, over the
    * current and the previous window */
   GstClockTimeDiff delay_floor, previous_floor, last_delay;
@@ -562,6 +565,7 @@ update_capacity (GstRtcbotCongestion * cc, gdouble acked)
 {
   gdouble error;
 
+  cc->capacity_expired = FALSE;
   if (cc->capacity > 0 && fabs (acked - cc->capacity) >
       3 * capacity_deviation (cc))
     cc->capacity = 0;
@@ -687,6 +691,11 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
        * for what was sent when that is not counted. */
       delivered = delivery_window_rate (&cc->delivered);
       sent = rate_window_rate (&cc->sent, now);
+      /* a hold within the window left the sender idle: what it sent over
+       * the window is less than the encoder sends and the link carries */
+      if (GST_CLOCK_TIME_IS_VALID (cc->hold_until)
+          && now < cc->hold_until + RATE_WINDOW)
+        sent = MAX (sent, cc->acked.rate);
       if (sent <= 0)
         sent = cc->acked.rate;
       acked = delivered > 0 && sent > 0 ? MIN (delivered, sent) :
@@ -729,8 +738,9 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
           (acked > 0 ? acked : cc->delay_rate));
       cc->last_decrease = now;
       GST_DEBUG ("overuse, queue %" GST_TIME_FORMAT ", acked %.0f (over 1 s "
-          "%.0f): delay-based estimate %.0f bit/s", GST_TIME_ARGS (queued),
-          acked, cc->acked.rate, cc->delay_rate);
+          "%.0f, delivered %.0f, sent %.0f): delay-based estimate %.0f bit/s",
+          GST_TIME_ARGS (queued), acked, cc->acked.rate, delivered, sent,
+          cc->delay_rate);
       break;
     case GST_RTCBOT_CONGESTION_NORMAL:{
       gdouble increased, through;
@@ -743,6 +753,7 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
           && now >= cc->last_decrease
           && now - cc->last_decrease >= CAPACITY_EXPIRY) {
         cc->capacity = 0;
+        cc->capacity_expired = TRUE;
       } else if (cc->capacity > 0 && cc->acked.rate > cc->capacity +
           3 * capacity_deviation (cc)) {
         if (!GST_CLOCK_TIME_IS_VALID (cc->beyond_capacity_since))
@@ -787,15 +798,16 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
  * recent decrease a probe only reaches its edge: a shaper's token bucket
  * lets a burst through at line rate once the sender has stayed below its
  * rate for a while, which is exactly when probes are sent. Later it goes
- * a step at a time; only throughput beyond the edge, or no decrease for
- * long, forgets the capacity (see control_delay_rate()). */
+ * a step at a time; only throughput beyond the edge forgets the capacity
+ * (see control_delay_rate()), and no decrease for long only lets the
+ * steps grow with the estimate. */
 static gdouble
 probe_ceiling (GstRtcbotCongestion * cc, GstClockTime now)
 {
   gdouble edge;
 
   if (cc->capacity <= 0)
-    return G_MAXDOUBLE;
+    return cc->capacity_expired ? PROBE_STEP * cc->delay_rate : G_MAXDOUBLE;
   edge = cc->capacity + 3 * capacity_deviation (cc);
   if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
       && now >= cc->last_decrease

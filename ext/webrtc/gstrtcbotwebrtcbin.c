@@ -1844,13 +1844,18 @@ gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self)
 
     for (k = 0; k < RTC_MAX_LAYERS; k++) {
       RtcLayer *layer = input->layers[k];
-      guint bitrate = self->layer_bitrate[k];
+      guint bitrate = self->layer_bitrate[k], soon;
       gint level;
 
       if (layer == NULL || bitrate == 0)
         continue;
       busy |= k > 0;
-      level = gst_rtcbot_webrtc_input_choose_level (layer, bitrate,
+      /* the level holds for a while and the ramp goes on: chosen for what
+       * the encoder is given a second from now, a recovering link is not
+       * walked through every level */
+      soon = bitrates[k] > bitrate ? MIN (bitrates[k],
+          bitrate * ENCODER_RAMP_PER_SECOND) : bitrate;
+      level = gst_rtcbot_webrtc_input_choose_level (layer, soon,
           self->start_bitrate, self->video_width, self->video_height,
           self->video_fps_n, self->video_fps_d);
       if (level != g_atomic_int_get (&layer->level)) {

@@ -71,6 +71,7 @@ typedef struct
   guint bitrate;                /* what the encoder is set to; object lock */
   gint level;                   /* GST_RTCBOT_VIDEO_LEVELS index; atomic */
   gint64 level_changed;         /* monotonic µs; object lock */
+  gint level_step;              /* the last change: -1 up, +1 down; lock */
   guint64 frames;               /* encoder input thread only */
   gint64 unused_since;          /* monotonic µs, 0 = in use; object lock */
 } RtcLayer;

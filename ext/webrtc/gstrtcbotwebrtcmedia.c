@@ -143,6 +143,9 @@ const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
  * most this often: each change costs a keyframe */
 #define LEVEL_UP_MARGIN 1.3
 #define LEVEL_MIN_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* a further change the same way, a link still recovering or shrinking,
+ * comes sooner: only going back and forth is what the interval is for */
+#define LEVEL_ONWARD_INTERVAL_US (G_USEC_PER_SEC)
 
 /* With the object lock: the level for @bitrate, given the input's size,
  * or the current one while the last change is recent. At or above
@@ -158,10 +161,12 @@ gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
   gdouble fps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 30.0;
   gint64 now = g_get_monotonic_time ();
 
+  gint step;
+
   if (width <= 0 || height <= 0)
     return current;
   if (layer->level_changed && now - layer->level_changed <
-      LEVEL_MIN_INTERVAL_US)
+      LEVEL_ONWARD_INTERVAL_US)
     return current;
   for (level = 0; level < RTC_VIDEO_LEVELS - 1; level++) {
     const RtcVideoLevel *l = &gst_rtcbot_webrtc_video_levels[level];
@@ -173,8 +178,14 @@ gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
     if (bitrate >= need * (level < current ? LEVEL_UP_MARGIN : 1.0))
       break;
   }
-  if (level != current)
-    layer->level_changed = now;
+  if (level == current)
+    return current;
+  step = level < current ? -1 : 1;
+  if (layer->level_changed && step != layer->level_step
+      && now - layer->level_changed < LEVEL_MIN_INTERVAL_US)
+    return current;
+  layer->level_changed = now;
+  layer->level_step = step;
   return level;
 }
 

@@ -33,9 +33,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUN = os.path.join(HERE, "..", "..", "bench", "badlink", "run.py")
 SKIP = 77
 # Back above the shaped level within the 15 s of --quick (checked over its
-# last 3 s): recovery to full rate takes 6-10 s in the benchmark, too
-# variable for a test; probes are held to the capacity found until 6 s
-# after the last decrease, which the freeing of the link itself can cause
+# last 3 s): recovery to full rate takes 3-10 s in the benchmark, too
+# variable for a test; probes are held to the capacity found for 3 s
+# after the last decrease, which the freeing of the link itself can cause,
+# and then rise half again a probe
 RECOVERED_KBPS = 500
 RECOVERED_FPS = 12
 FAILED = []
