@@ -24,6 +24,25 @@
 
 #include "gstrtcbotladder.h"
 
+const GstRtcbotLadderLevel
+    gst_rtcbot_ladder_levels[GST_RTCBOT_LADDER_LEVELS] = {
+  {1, 1}, {1, 2}, {2, 1}, {2, 2}, {4, 2}
+};
+
+/* Bits per pixel a level needs. VP8 at its coarsest quantizer still
+ * spends about 0.09 on a moving 640x480 picture, more on smaller ones and
+ * on keyframes; a level whose encoder overshoots its bitrate fills the
+ * queue it was chosen to avoid. */
+#define LEVEL_BITS_PER_PIXEL 0.12
+/* a higher level is taken only with this much room, and a level holds
+ * this long before going back the other way: each change costs a
+ * keyframe */
+#define LEVEL_UP_MARGIN 1.3
+#define LEVEL_MIN_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* a further change the same way, a link still recovering or shrinking,
+ * comes sooner: only going back and forth is what the interval is for */
+#define LEVEL_ONWARD_INTERVAL_US (G_USEC_PER_SEC)
+
 static gint
 by_video_descending (gconstpointer a, gconstpointer b, gpointer user_data)
 {
@@ -85,4 +104,43 @@ gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
   }
   g_free (order);
   return used;
+}
+
+/* The level for @bitrate of a @width × @height input at @fps frames a
+ * second, given @state; a change is written to @state. At or above
+ * @full_bitrate (start-bitrate: what a link is trusted with before any
+ * feedback) the video is sent as captured: bits per pixel of a worst-case
+ * picture say nothing about a camera's, and only a link found to be
+ * narrower is a reason to give up frames or pixels. */
+gint
+gst_rtcbot_ladder_choose_level (GstRtcbotLadderLevelState * state,
+    guint bitrate, guint full_bitrate, gint width, gint height, gdouble fps,
+    gint64 now)
+{
+  gint level, step;
+
+  if (width <= 0 || height <= 0 || fps <= 0)
+    return state->level;
+  if (state->changed && now - state->changed < LEVEL_ONWARD_INTERVAL_US)
+    return state->level;
+  for (level = 0; level < GST_RTCBOT_LADDER_LEVELS - 1; level++) {
+    const GstRtcbotLadderLevel *l = &gst_rtcbot_ladder_levels[level];
+    gdouble need = (gdouble) (width / l->size_divisor) *
+        (height / l->size_divisor) * (fps / l->rate_divisor) *
+        LEVEL_BITS_PER_PIXEL;
+
+    need = MIN (need, full_bitrate);
+    if (bitrate >= need * (level < state->level ? LEVEL_UP_MARGIN : 1.0))
+      break;
+  }
+  if (level == state->level)
+    return level;
+  step = level < state->level ? -1 : 1;
+  if (state->changed && step != state->step
+      && now - state->changed < LEVEL_MIN_INTERVAL_US)
+    return state->level;
+  state->level = level;
+  state->changed = now;
+  state->step = step;
+  return level;
 }

@@ -28,8 +28,9 @@ G_BEGIN_DECLS
 /* The video ladder of rtcbotwebrtcbin: one raw video input encoded at up
  * to GST_RTCBOT_LADDER_MAX_LAYERS bitrates, each peer receiving the one
  * that fits its link. This is the plan only (which peer gets which layer,
- * and each layer's bitrate), with no GStreamer element in it, so that it
- * can be tested on its own. */
+ * each layer's bitrate, and the frame rate and size each layer's bitrate
+ * allows), with no GStreamer element in it, so that it can be tested on
+ * its own. */
 #define GST_RTCBOT_LADDER_MAX_LAYERS 3
 
 /* A peer starts a lower layer only when its video bitrate is below this
@@ -46,6 +47,33 @@ typedef struct
 
 guint gst_rtcbot_ladder_plan (GstRtcbotLadderPeer * peers, guint n_peers,
     guint bitrates[GST_RTCBOT_LADDER_MAX_LAYERS]);
+
+/* What a layer sends at lower bitrates: the frame rate halved first, then
+ * the size halved at the full frame rate (a small picture that moves
+ * smoothly is easier to drive by), then both halved, then a quarter of the
+ * size. Level 0 is the input as captured. */
+typedef struct
+{
+  gint size_divisor;
+  gint rate_divisor;
+} GstRtcbotLadderLevel;
+
+#define GST_RTCBOT_LADDER_LEVELS 5
+
+extern const GstRtcbotLadderLevel
+    gst_rtcbot_ladder_levels[GST_RTCBOT_LADDER_LEVELS];
+
+/* A layer's level and its last change */
+typedef struct
+{
+  gint level;                   /* a gst_rtcbot_ladder_levels index */
+  gint64 changed;               /* µs (any monotonic clock), 0 = never */
+  gint step;                    /* the last change: -1 up, +1 down */
+} GstRtcbotLadderLevelState;
+
+gint gst_rtcbot_ladder_choose_level (GstRtcbotLadderLevelState * state,
+    guint bitrate, guint full_bitrate, gint width, gint height, gdouble fps,
+    gint64 now);
 
 G_END_DECLS
 

@@ -607,7 +607,7 @@ gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
   guint encoder_bitrate, k;
   gint width = 0, height = 0, fps_n = 0, fps_d = 1, level = 0, layers = 0;
   gint layer = peer_layer (peer);
-  const RtcVideoLevel *l_size;
+  const GstRtcbotLadderLevel *l_size;
   GList *l;
 
   gst_structure_set_name (s, "rtcbot-peer-stats");
@@ -630,7 +630,7 @@ gst_rtcbot_webrtc_peer_stats (RtcPeer * peer)
   fps_n = self->video_fps_n;
   fps_d = self->video_fps_d;
   GST_OBJECT_UNLOCK (self);
-  l_size = &gst_rtcbot_webrtc_video_levels[level];
+  l_size = &gst_rtcbot_ladder_levels[level];
   gst_structure_set (s, "peer", G_TYPE_UINT, peer->id,
       "encoder-bitrate", G_TYPE_UINT, encoder_bitrate, "layer", G_TYPE_INT,
       layer, "layers", G_TYPE_INT, layers, "level", G_TYPE_INT,

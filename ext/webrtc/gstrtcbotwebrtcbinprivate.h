@@ -69,7 +69,7 @@ typedef struct
   guint rate_unit;              /* bit/s per unit of that property */
   GstElement *size_filter;      /* capsfilter after videoscale */
   guint bitrate;                /* what the encoder is set to; object lock */
-  gint level;                   /* GST_RTCBOT_VIDEO_LEVELS index; atomic */
+  gint level;                   /* gst_rtcbot_ladder_levels index; atomic */
   gint64 level_changed;         /* monotonic µs; object lock */
   gint level_step;              /* the last change: -1 up, +1 down; lock */
   guint64 frames;               /* encoder input thread only */
@@ -116,18 +116,6 @@ typedef struct
   gint64 pending_since;         /* monotonic µs; peer lock */
 } RtcBranch;
 
-/* What congestion control sends at lower bitrates: the frame rate halved
- * first, then the size halved at the full frame rate (a small picture
- * that moves smoothly is easier to drive by), then both halved, then a
- * quarter of the size. */
-typedef struct
-{
-  gint size_divisor;
-  gint rate_divisor;
-} RtcVideoLevel;
-
-#define RTC_VIDEO_LEVELS 5
-
 /* The share of a peer's estimated bandwidth the video takes: the rest
  * keeps the data channel, audio and RTCP from waiting behind a full queue.
  * A peer sent audio has the audio's bitrate taken off the video's share
@@ -136,7 +124,6 @@ typedef struct
 #define RTC_VIDEO_SHARE 0.85
 #define RTC_LINK_BITRATE(video) \
   ((guint) MIN ((gdouble) G_MAXUINT, ceil ((video) / RTC_VIDEO_SHARE)))
-extern const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS];
 
 struct _GstRtcbotWebrtcBin
 {

@@ -130,62 +130,21 @@ gst_rtcbot_webrtc_layer_find_rate_property (RtcLayer * layer,
         "video encoder: congestion control cannot change its bitrate");
 }
 
-const RtcVideoLevel gst_rtcbot_webrtc_video_levels[RTC_VIDEO_LEVELS] = {
-  {1, 1}, {1, 2}, {2, 1}, {2, 2}, {4, 2}
-};
-
-/* Bits per pixel a level needs. VP8 at its coarsest quantizer still
- * spends about 0.09 on a moving 640x480 picture, more on smaller ones and
- * on keyframes; a level whose encoder overshoots its bitrate fills the
- * queue it was chosen to avoid. */
-#define LEVEL_BITS_PER_PIXEL 0.12
-/* a higher level is taken only with this much room, and levels change at
- * most this often: each change costs a keyframe */
-#define LEVEL_UP_MARGIN 1.3
-#define LEVEL_MIN_INTERVAL_US (2 * G_USEC_PER_SEC)
-/* a further change the same way, a link still recovering or shrinking,
- * comes sooner: only going back and forth is what the interval is for */
-#define LEVEL_ONWARD_INTERVAL_US (G_USEC_PER_SEC)
-
-/* With the object lock: the level for @bitrate, given the input's size,
- * or the current one while the last change is recent. At or above
- * @full_bitrate (start-bitrate: what a link is trusted with before any
- * feedback) the video is sent as captured: bits per pixel of a worst-case
- * picture say nothing about a camera's, and only a link found to be
- * narrower is a reason to give up frames or pixels. */
+/* With the object lock: the level of @layer for @bitrate, given the
+ * input's size (see gst_rtcbot_ladder_choose_level()). */
 gint
 gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
     guint full_bitrate, gint width, gint height, gint fps_n, gint fps_d)
 {
-  gint current = g_atomic_int_get (&layer->level), level;
+  GstRtcbotLadderLevelState state = { g_atomic_int_get (&layer->level),
+    layer->level_changed, layer->level_step
+  };
   gdouble fps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 30.0;
-  gint64 now = g_get_monotonic_time ();
+  gint level = gst_rtcbot_ladder_choose_level (&state, bitrate, full_bitrate,
+      width, height, fps, g_get_monotonic_time ());
 
-  gint step;
-
-  if (width <= 0 || height <= 0)
-    return current;
-  if (layer->level_changed && now - layer->level_changed <
-      LEVEL_ONWARD_INTERVAL_US)
-    return current;
-  for (level = 0; level < RTC_VIDEO_LEVELS - 1; level++) {
-    const RtcVideoLevel *l = &gst_rtcbot_webrtc_video_levels[level];
-    gdouble need = (gdouble) (width / l->size_divisor) *
-        (height / l->size_divisor) * (fps / l->rate_divisor) *
-        LEVEL_BITS_PER_PIXEL;
-
-    need = MIN (need, full_bitrate);
-    if (bitrate >= need * (level < current ? LEVEL_UP_MARGIN : 1.0))
-      break;
-  }
-  if (level == current)
-    return current;
-  step = level < current ? -1 : 1;
-  if (layer->level_changed && step != layer->level_step
-      && now - layer->level_changed < LEVEL_MIN_INTERVAL_US)
-    return current;
-  layer->level_changed = now;
-  layer->level_step = step;
+  layer->level_changed = state.changed;
+  layer->level_step = state.step;
   return level;
 }
 
@@ -193,7 +152,7 @@ gst_rtcbot_webrtc_input_choose_level (RtcLayer * layer, guint bitrate,
 GstCaps *
 gst_rtcbot_webrtc_input_level_caps (gint level, gint width, gint height)
 {
-  gint divisor = gst_rtcbot_webrtc_video_levels[level].size_divisor;
+  gint divisor = gst_rtcbot_ladder_levels[level].size_divisor;
 
   if (divisor == 1)
     return gst_caps_new_empty_simple ("video/x-raw");
@@ -211,7 +170,7 @@ drop_for_level (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   RtcLayer *layer = user_data;
   gint level = g_atomic_int_get (&layer->level);
-  gint divisor = gst_rtcbot_webrtc_video_levels[level].rate_divisor;
+  gint divisor = gst_rtcbot_ladder_levels[level].rate_divisor;
   GstBuffer *buffer;
 
   if (divisor == 1)

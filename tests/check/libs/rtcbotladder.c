@@ -19,7 +19,8 @@
 
 
 /* The video ladder's plan: which layer each peer receives and each
- * layer's bitrate, from the peers' estimates. */
+ * layer's bitrate, from the peers' estimates; and each layer's level
+ * (frame rate and size) for its bitrate. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -179,6 +180,78 @@ GST_START_TEST (test_no_peers)
 
 GST_END_TEST;
 
+#define SECOND G_USEC_PER_SEC
+#define FULL_BITRATE 800000
+
+/* the level a 640x480 30 fps input gets from @state at @bitrate, @now */
+static gint
+level_at (GstRtcbotLadderLevelState * state, guint bitrate, gint64 now)
+{
+  return gst_rtcbot_ladder_choose_level (state, bitrate, FULL_BITRATE, 640,
+      480, 30.0, now);
+}
+
+/* Each level gets about 0.12 bit per pixel: the frame rate is halved
+ * first, then the size; start-bitrate and above sends the input as it is,
+ * whatever its size. */
+GST_START_TEST (test_level_for_bitrate)
+{
+  const guint bitrates[] = { 2000000, 800000, 600000, 300000, 150000, 50000 };
+  const gint levels[] = { 0, 0, 1, 2, 3, 4 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bitrates); i++) {
+    GstRtcbotLadderLevelState state = { 0, 0, 0 };
+
+    fail_unless_equals_int (level_at (&state, bitrates[i], 10 * SECOND),
+        levels[i]);
+    fail_unless_equals_int (state.level, levels[i]);
+  }
+  {
+    GstRtcbotLadderLevelState state = { 4, 0, 0 };
+
+    fail_unless_equals_int (gst_rtcbot_ladder_choose_level (&state,
+            2 * FULL_BITRATE, FULL_BITRATE, 1920, 1080, 60.0, SECOND), 0);
+  }
+}
+
+GST_END_TEST;
+
+/* Up only with 30 % of room over what the level needs. */
+GST_START_TEST (test_level_up_needs_room)
+{
+  GstRtcbotLadderLevelState state = { 2, 0, 0 };
+
+  /* level 1 needs about 553 kbit/s, so 719 with the room */
+  fail_unless_equals_int (level_at (&state, 600000, 10 * SECOND), 2);
+  fail_unless_equals_int (level_at (&state, 730000, 10 * SECOND), 1);
+}
+
+GST_END_TEST;
+
+/* A further step the same way waits 1 s, going back the other way 2 s:
+ * a recovering link is not walked through every level at the pace of one
+ * that flaps. */
+GST_START_TEST (test_level_intervals)
+{
+  GstRtcbotLadderLevelState state = { 3, 0, 0 };
+  gint64 t = 100 * SECOND;
+
+  fail_unless_equals_int (level_at (&state, 400000, t), 2);
+  fail_unless_equals_int (state.step, -1);
+  fail_unless_equals_int (level_at (&state, 2000000, t + SECOND / 2), 2);
+  fail_unless_equals_int (level_at (&state, 2000000, t + SECOND + 1), 0);
+  t += SECOND + 1;
+  fail_unless_equals_int (level_at (&state, 150000, t + 3 * SECOND / 2), 0);
+  fail_unless_equals_int (level_at (&state, 150000, t + 2 * SECOND + 1), 3);
+  fail_unless_equals_int (state.step, 1);
+  t += 2 * SECOND + 1;
+  fail_unless_equals_int (level_at (&state, 50000, t + SECOND + 1), 4);
+  fail_unless_equals_int (state.changed, t + SECOND + 1);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbotladder_suite (void)
 {
@@ -193,6 +266,9 @@ rtcbotladder_suite (void)
   tcase_add_test (tc, test_last_layer_takes_the_rest);
   tcase_add_test (tc, test_recent_move_keeps_layer);
   tcase_add_test (tc, test_no_peers);
+  tcase_add_test (tc, test_level_for_bitrate);
+  tcase_add_test (tc, test_level_up_needs_room);
+  tcase_add_test (tc, test_level_intervals);
   return s;
 }
 
