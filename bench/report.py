@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 OURS = "#2a7ab9"
 THEIRS = "#c8553d"
+NODE = "#6a9f3a"
 SIZE_LABELS = {64: "64 B", 65536: "64 KiB", 1048576: "1 MiB"}
 
 
@@ -229,43 +230,56 @@ def websocket_section(results, images):
                 "%d clients, relay" % clients) + (
             ", window %s" % window if window != "all" else ", burst")
 
-    out = ["## Websocket: rtcbotwebsocketbin vs python3-aiohttp\n"]
+    sides = [("rtcbotwebsocketbin", OURS), ("node ws", NODE),
+             ("aiohttp", THEIRS)]
+    sides = [(side, color) for side, color in sides
+             if any(r["side"] == side for r in rows)]
+    out = ["## Websocket: rtcbotwebsocketbin vs Node's ws and python3-aiohttp\n"]
     out.append("One node `ws` load generator (`bench/websocket/loadgen.js`) "
-               "against two servers on 127.0.0.1, alternating: "
+               "against three servers on 127.0.0.1, in turn: "
                "`bench/websocket/echo.c` (rtcbotwebsocketbin server, an "
                "application thread that `get`s and `put`s every message, "
-               "unbounded queues) and `bench/websocket/aiohttp_echo.py`. Each "
+               "unbounded queues), `bench/websocket/node_echo.js` (Node's own "
+               "`ws` server) and `bench/websocket/aiohttp_echo.py`. Each "
                "server sends what it receives to every connected client: "
                "with one client an echo, with 50 a relay (RTCBot's server "
                "`Websocket` semantics). 100-byte JSON messages; RTT is one "
                "message in flight (%s).\n" % machine_line(data))
-    out.append("| load | rtcbot deliveries/s | aiohttp deliveries/s | "
-               "**ratio** | rtcbot RTT p50 / p99 µs | aiohttp RTT p50 / p99 µs |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    others = [side for side, _ in sides[1:]]
+    out.append("| load | " + " | ".join("%s deliveries/s" % side
+                                         for side, _ in sides) +
+               " | " + " | ".join("**÷ %s**" % side for side in others) +
+               " | " + " | ".join("%s RTT p50 / p99 µs" % side
+                                  for side, _ in sides) + " |")
+    out.append("| --- |" + " ---: |" * (2 * len(sides) + len(others)))
     for ld in loads:
-        a = med("rtcbotwebsocketbin", ld, "deliveries_per_s")
-        b = med("aiohttp", ld, "deliveries_per_s")
-        out.append("| %s | %.0f | %.0f | **%.2f×** | %.0f / %.0f | %.0f / %.0f |"
-                   % (label(ld), a, b, a / b,
-                      med("rtcbotwebsocketbin", ld, "rtt_p50_us"),
-                      med("rtcbotwebsocketbin", ld, "rtt_p99_us"),
-                      med("aiohttp", ld, "rtt_p50_us"),
-                      med("aiohttp", ld, "rtt_p99_us")))
+        ours = med(sides[0][0], ld, "deliveries_per_s")
+        out.append("| %s | " % label(ld) + " | ".join(
+            "%.0f" % med(side, ld, "deliveries_per_s") for side, _ in sides) +
+            " | " + " | ".join("**%.2f×**" % (ours / med(side, ld,
+                                                          "deliveries_per_s"))
+                               for side in others) +
+            " | " + " | ".join("%.0f / %.0f" % (med(side, ld, "rtt_p50_us"),
+                                                med(side, ld, "rtt_p99_us"))
+                               for side, _ in sides) + " |")
     out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     out.append(checks_md(data))
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
     x = range(len(loads))
+    width = 0.8 / (2 * len(sides))
     for ax, fields, title in (
             (ax1, ("deliveries_per_s",), "messages delivered/s (higher is better)"),
             (ax2, ("rtt_p50_us", "rtt_p99_us"), "RTT µs, p50 and p99, log scale (lower is better)")):
-        for k, (side, color) in enumerate((("rtcbotwebsocketbin", OURS),
-                                           ("aiohttp", THEIRS))):
+        n = len(sides) * len(fields)
+        for k, (side, color) in enumerate(sides):
             for j, field in enumerate(fields):
                 vals = [med(side, ld, field) for ld in loads]
-                offset = (k * len(fields) + j - (2 * len(fields) - 1) / 2) * 0.2
-                bars = ax.bar([i + offset for i in x], vals, 0.2, color=color,
-                              alpha=1.0 if j == 0 else 0.5,
+                offset = (k * len(fields) + j - (n - 1) / 2) * width * (
+                    2 if len(fields) == 1 else 1)
+                bars = ax.bar([i + offset for i in x], vals,
+                              width * (2 if len(fields) == 1 else 1),
+                              color=color, alpha=1.0 if j == 0 else 0.5,
                               label="%s%s" % (side, " " + field[4:7]
                                               if len(fields) > 1 else ""))
                 bar_labels(ax, bars, "%.0f")
@@ -274,7 +288,8 @@ def websocket_section(results, images):
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=7)
     ax2.set_yscale("log")
-    fig.suptitle("Websocket server: rtcbotwebsocketbin vs aiohttp", fontsize=11)
+    fig.suptitle("Websocket server: rtcbotwebsocketbin vs node ws and aiohttp",
+                 fontsize=11)
     out.append(save(fig, images, "bench-websocket.png"))
     out.append(WEBSOCKET_PROFILE)
     return "\n".join(out)

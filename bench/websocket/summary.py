@@ -9,7 +9,9 @@ import json
 import statistics
 import sys
 
-SIDES = {"rtcbot": "rtcbotwebsocketbin", "aiohttp": "aiohttp"}
+SIDES = {"rtcbot": "rtcbotwebsocketbin", "node": "node ws",
+         "aiohttp": "aiohttp"}
+OURS = "rtcbotwebsocketbin"
 
 
 def load_label(clients, window):
@@ -50,7 +52,8 @@ def main(results, command, window, nproc, load_before, load_after, rounds,
                 (r["clients"], r["window"]) == load and field in r]
         return statistics.median(vals) if vals else float("nan")
 
-    print("### Websocket: rtcbotwebsocketbin vs python3-aiohttp\n")
+    print("### Websocket: rtcbotwebsocketbin vs Node's ws and "
+          "python3-aiohttp\n")
     print("`%s` — nproc %s, loadavg %s; 100-byte JSON text messages, node "
           "`ws` load generator; medians of %s rounds.\n"
           % (command, nproc, load_before, rounds))
@@ -64,9 +67,10 @@ def main(results, command, window, nproc, load_before, load_after, rounds,
                 load_label(*load), side, med(side, load, "msgs_per_s"),
                 med(side, load, "deliveries_per_s"), med(side, load, "lost"),
                 med(side, load, "rtt_p50_us"), med(side, load, "rtt_p99_us")))
-        ratio = (med("rtcbotwebsocketbin", load, "deliveries_per_s")
-                 / med("aiohttp", load, "deliveries_per_s"))
-        print("| | **ratio** | **%.2f×** | | | | |" % ratio)
+        for other in ("node ws", "aiohttp"):
+            ratio = (med(OURS, load, "deliveries_per_s")
+                     / med(other, load, "deliveries_per_s"))
+            print("| | **÷ %s** | | **%.2f×** | | | |" % (other, ratio))
     print()
     lost = sum(r.get("lost", 0) for r in rows if r["side"] ==
                "rtcbotwebsocketbin")
@@ -76,9 +80,15 @@ def main(results, command, window, nproc, load_before, load_after, rounds,
     checks.append({"name": "every load generator run completed",
                    "ok": not errors, "detail": "; ".join(
                        "%s %s" % (r["side"], r["error"]) for r in errors)})
-    echo_p99 = med("rtcbotwebsocketbin", (1, window), "rtt_p99_us")
+    echo_p99 = med(OURS, (1, window), "rtt_p99_us")
     checks.append({"name": "echo RTT p99 ≤ 1 ms", "ok": echo_p99 <= 1000,
                    "detail": "%.0f us" % echo_p99})
+    ours = med(OURS, (1, window), "deliveries_per_s")
+    node = med("node ws", (1, window), "deliveries_per_s")
+    checks.append({"name": "echo (window %s) at least as fast as node ws"
+                   % window, "ok": ours >= node,
+                   "detail": "%.0f against %.0f messages/s: %.2f×"
+                   % (ours, node, ours / node)})
     print("* echo server: %s" % echo_stats.strip())
     if out:
         with open(out, "w") as f:
