@@ -267,18 +267,16 @@ def websocket_section(results, images):
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
     x = range(len(loads))
-    width = 0.8 / (2 * len(sides))
     for ax, fields, title in (
             (ax1, ("deliveries_per_s",), "messages delivered/s (higher is better)"),
             (ax2, ("rtt_p50_us", "rtt_p99_us"), "RTT µs, p50 and p99, log scale (lower is better)")):
         n = len(sides) * len(fields)
+        width = 0.8 / n
         for k, (side, color) in enumerate(sides):
             for j, field in enumerate(fields):
                 vals = [med(side, ld, field) for ld in loads]
-                offset = (k * len(fields) + j - (n - 1) / 2) * width * (
-                    2 if len(fields) == 1 else 1)
-                bars = ax.bar([i + offset for i in x], vals,
-                              width * (2 if len(fields) == 1 else 1),
+                offset = (k * len(fields) + j - (n - 1) / 2) * width
+                bars = ax.bar([i + offset for i in x], vals, width,
                               color=color, alpha=1.0 if j == 0 else 0.5,
                               label="%s%s" % (side, " " + field[4:7]
                                               if len(fields) > 1 else ""))

@@ -67,7 +67,7 @@ def main(results, command, window, nproc, load_before, load_after, rounds,
                 load_label(*load), side, med(side, load, "msgs_per_s"),
                 med(side, load, "deliveries_per_s"), med(side, load, "lost"),
                 med(side, load, "rtt_p50_us"), med(side, load, "rtt_p99_us")))
-        for other in ("node ws", "aiohttp"):
+        for other in (side for side in SIDES.values() if side != OURS):
             ratio = (med(OURS, load, "deliveries_per_s")
                      / med(other, load, "deliveries_per_s"))
             print("| | **÷ %s** | | **%.2f×** | | | |" % (other, ratio))

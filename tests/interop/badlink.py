@@ -76,6 +76,10 @@ def seconds_in(timeline, start, end):
     return [s for s in timeline if start < s["t"] <= end]
 
 
+def average(samples, field):
+    return sum(s[field] for s in samples) / max(len(samples), 1)
+
+
 def check_viewer(name, result, marks, shaped_viewer):
     phases = result["phases"]
     good = True
@@ -90,7 +94,7 @@ def check_viewer(name, result, marks, shaped_viewer):
         # samples that began after the shaping: the one across it still
         # holds up to a second of the free link's rate
         under = seconds_in(timeline, marks["shape_on"] + 1, marks["shape_off"])
-        kbps = sum(s["kbps"] for s in under) / max(len(under), 1)
+        kbps = average(under, "kbps")
         good &= check(under and kbps < 380,
                       "%s: %.0f kbit/s received while shaped to 400" %
                       (name, kbps))
@@ -100,8 +104,8 @@ def check_viewer(name, result, marks, shaped_viewer):
         good &= check(widths and min(widths) < 640,
                       "%s: frame widths while shaped %s" % (name, widths))
         tail = seconds_in(timeline, marks["end"] - 3, marks["end"])
-        kbps = sum(s["kbps"] for s in tail) / max(len(tail), 1)
-        fps = sum(s["fps"] for s in tail) / max(len(tail), 1)
+        kbps = average(tail, "kbps")
+        fps = average(tail, "fps")
         recovered = kbps >= RECOVERED_KBPS and fps >= RECOVERED_FPS
         good &= check(recovered, "%s: %.0f kbit/s, %.1f fps in the last 3 s "
                       "after the link was freed" % (name, kbps, fps))
