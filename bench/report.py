@@ -7,7 +7,7 @@ chart per comparison in docs/images/ (python3-matplotlib).
 
 RESULTS_DIR holds what the benchmarks wrote (fanout-*.json, websocket.json,
 datachannel.json, latency.json, encode.json, isolation.json, badlink.json,
-badlink-2viewers.json); a missing file leaves its
+badlink-2viewers.json, badlink-aiortc.json); a missing file leaves its
 section out with a note, so a partial run still gives a readable report.
 Every figure in the report comes from those files: nothing is typed in.
 """
@@ -587,9 +587,12 @@ def badlink_section(results, images):
         "for %g s. *recovery*: from freeing the link to the first second "
         "with ≥ 1 Mbit/s and ≥ 29 fps. Goals (issue 15), shaped: control "
         "RTT p50 ≤ 100 ms, p95 ≤ 400 ms, nothing lost, ≥ 15 fps; recovery "
-        "≤ 10 s (%s).\n" % (data["videotestsrc"], sched["free"],
-                            sched["shape"], sched["shaped"],
-                            sched["recovered"], machine_line(data)))
+        "≤ 10 s (%s). The rows with an *aiortc viewer* have "
+        "`bench/badlink/aiortc_viewer.py` watch instead of Chromium: a peer "
+        "that sends receiver reports and NACKs but no transport-wide "
+        "feedback, as RTCBot's Python side.\n" % (
+            data["videotestsrc"], sched["free"], sched["shape"],
+            sched["shaped"], sched["recovered"], machine_line(data)))
     out.append("| robot | phase | fps | kbit/s | control RTT p50 ms | "
                "p95 ms | lost/sent | freezes | recovery |")
     out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -603,6 +606,11 @@ def badlink_section(results, images):
             for viewer, result in sorted(run["viewer_results"].items()):
                 out += badlink_rows("rtcbotwebrtcbin, 2 viewers: the %s one"
                                     % viewer, result)
+    aiortc_path = os.path.join(results, "badlink-aiortc.json")
+    if os.path.exists(aiortc_path):
+        for run in load(aiortc_path)["runs"]:
+            out += badlink_rows("%s, aiortc viewer" % BADLINK_LABELS.get(
+                run["robot"], run["robot"]), run)
     out.append("\nCommand: `%s`.\n" % repo_relative(data["command"]))
     if data.get("failed"):
         out.append("Failed runs: %s\n" % ", ".join(data["failed"]))

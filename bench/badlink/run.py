@@ -53,6 +53,13 @@ both directions together, video, RTCP and the data channel in one
 400 kbit/s queue. Chromium is driven over the DevTools protocol on a pipe
 (--remote-debugging-pipe), so nothing of the harness crosses the link.
 
+--viewer aiortc: the viewer is bench/badlink/aiortc_viewer.py instead of
+Chromium, an aiortc peer measuring what the page measures (frames decoded,
+payload received, freezes counted as Chromium counts them, the same
+control messages). It sends receiver reports and NACKs but no
+transport-wide feedback (nor REMB: aiortc computes it from the
+abs-send-time header extension, which rtcbotwebrtcbin does not send), as
+RTCBot's Python peers; Chromium is then not needed.
 --viewers 2 (robot gst only): the robot in namespace ...-r, two viewers
 in namespaces ...-v1 and ...-v2, each joined to the robot's by its own veth
 pair (10.77.1.0/24, 10.77.2.0/24); the robot listens on 0.0.0.0. The tbf
@@ -69,6 +76,7 @@ top of the source tree after `meson setup build && ninja -C build`:
 
     /usr/bin/python3 bench/badlink/run.py --robot both --json badlink.json
     /usr/bin/python3 bench/badlink/run.py --robot gst --quick
+    /usr/bin/python3 bench/badlink/run.py --robot gst --viewer aiortc
     /usr/bin/python3 bench/badlink/run.py --robot gst --viewers 2 \\
         --json badlink-2viewers.json
 
@@ -78,8 +86,8 @@ root or Chromium (/usr/bin/chromium) is missing; 1 when a run fails.
 
 JSON (--json PATH): {"benchmark": "badlink", "command", "nproc",
 "loadavg_before", "loadavg_after", "schedule", "notes", "runs": [...]},
-one run per robot: {"robot", "viewers": 1, "timeline": [{"t", "fps",
-"kbps", "rtt_p50_ms", "rtt_max_ms", "rtt_over_400ms",
+one run per robot: {"robot", "viewers": 1, "viewer", "timeline": [{"t",
+"fps", "kbps", "rtt_p50_ms", "rtt_max_ms", "rtt_over_400ms",
 "freeze_count", ...}], "phases": {"free", "shaped",
 "recovered"}}. With --viewers 2 a run has "viewer_results": {"shaped":
 {"timeline", "phases"}, "free": {...}} instead of timeline/phases.
@@ -350,29 +358,25 @@ async def wait_http(ns, url, proc):
 # Chromium over --remote-debugging-pipe
 
 
-class Chromium:
-    """Headless Chromium in ns; CDP on fds 3 (commands) and 4 (replies),
-    NUL-separated JSON, flat sessions."""
+class PipedProcess:
+    """A process in ns driven over fds 3 (commands) and 4 (replies),
+    NUL-separated JSON messages, each reply carrying its command's id."""
 
-    def __init__(self, name, ns, binary, tmp):
-        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
+    def __init__(self, name, ns, command, tmp, env=None):
         cmd_r, self.cmd_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
         # ip netns exec keeps inherited fds; a shell puts ours at 3 and 4
         script = ('exec 3<&%d 4>&%d %d<&- %d>&-; exec "$@"'
                   % (cmd_r, resp_w, cmd_r, resp_w))
-        command = (["bash", "-c", script, "bash", binary] + CHROMIUM_FLAGS +
-                   ["--user-data-dir=" + self.profile, "about:blank"])
-        self.process = Process(name, ns, command,
-                               os.path.join(tmp, name + "-chromium.log"),
-                               pass_fds=(cmd_r, resp_w))
+        self.process = Process(name, ns, ["bash", "-c", script, "bash"] +
+                               command, os.path.join(tmp, name + ".log"),
+                               env=env, pass_fds=(cmd_r, resp_w))
         os.close(cmd_r)
         os.close(resp_w)
         os.set_blocking(self.resp_r, False)
         self.buffer = b""
         self.next_id = 0
         self.pending = {}
-        self.session = None
         loop = asyncio.get_running_loop()
         self.closed = loop.create_future()
         loop.add_reader(self.resp_r, self._readable)
@@ -386,7 +390,8 @@ class Chromium:
             asyncio.get_running_loop().remove_reader(self.resp_r)
             for fut in self.pending.values():
                 if not fut.done():
-                    fut.set_exception(Failure("Chromium closed its pipe"))
+                    fut.set_exception(Failure("%s closed its pipe"
+                                              % self.process.name))
             if not self.closed.done():
                 self.closed.set_result(None)
             return
@@ -398,22 +403,51 @@ class Chromium:
             if fut is not None and not fut.done():
                 fut.set_result(msg)
 
-    async def send(self, method, params=None, session=True, timeout=15):
+    async def request(self, msg, what, timeout=15):
+        """Sends msg with a new id; its reply."""
         if self.closed.done():
-            raise Failure("Chromium closed its pipe")
+            raise Failure("%s closed its pipe" % self.process.name)
         self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session and self.session:
-            msg["sessionId"] = self.session
+        msg = dict(msg, id=self.next_id)
         fut = asyncio.get_running_loop().create_future()
         self.pending[self.next_id] = fut
         data = json.dumps(msg).encode() + b"\0"
         while data:   # small commands: a blocking write is fine
             data = data[os.write(self.cmd_w, data):]
         try:
-            reply = await asyncio.wait_for(fut, timeout)
+            return await asyncio.wait_for(fut, timeout)
         except asyncio.TimeoutError:
-            raise Failure("no answer to %s within %g s" % (method, timeout))
+            raise Failure("no answer to %s within %g s" % (what, timeout))
+
+    def close(self):
+        try:
+            asyncio.get_running_loop().remove_reader(self.resp_r)
+        except RuntimeError:
+            pass
+        self.process.stop()
+        for fd in (self.cmd_w, self.resp_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Chromium(PipedProcess):
+    """Headless Chromium in ns running the page, over the DevTools protocol
+    (flat sessions) on its pipe."""
+
+    def __init__(self, name, ns, binary, tmp):
+        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
+        super().__init__(name + "-chromium", ns, [binary] + CHROMIUM_FLAGS +
+                         ["--user-data-dir=" + self.profile, "about:blank"],
+                         tmp)
+        self.session = None
+
+    async def send(self, method, params=None, session=True, timeout=15):
+        msg = {"method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        reply = await self.request(msg, method, timeout)
         if "error" in reply:
             raise Failure("%s: %s" % (method, reply["error"]))
         return reply.get("result", {})
@@ -436,17 +470,40 @@ class Chromium:
                 "description", d.get("text")))
         return result["result"].get("value")
 
-    def close(self):
-        try:
-            asyncio.get_running_loop().remove_reader(self.resp_r)
-        except RuntimeError:
-            pass
-        self.process.stop()
-        for fd in (self.cmd_w, self.resp_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    async def status(self):
+        return json.loads(await self.evaluate(STATUS_JS))
+
+    async def stop_sending(self):
+        await self.evaluate("bench.sending = false")
+
+    async def data(self):
+        return json.loads(await self.evaluate(DATA_JS, timeout=30))
+
+
+class AiortcViewer(PipedProcess):
+    """aiortc_viewer.py in ns: the page's measurements, by a peer without
+    transport-wide feedback."""
+
+    def __init__(self, name, ns, url, tmp):
+        super().__init__(name + "-aiortc", ns,
+                         [PYTHON, os.path.join(HERE, "aiortc_viewer.py"),
+                          url], tmp, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+
+    async def open(self, url):
+        """Connects by itself, to the URL it was started with."""
+
+    async def command(self, name, timeout=15):
+        return (await self.request({"command": name}, name,
+                                   timeout)).get("result")
+
+    async def status(self):
+        return await self.command("status")
+
+    async def stop_sending(self):
+        await self.command("stop-sending")
+
+    async def data(self):
+        return await self.command("data", timeout=30)
 
 
 STATUS_JS = ("typeof bench === 'undefined' ? JSON.stringify({state: 'loading', "
@@ -465,13 +522,13 @@ async def wait_connected(viewers):
     deadline = time.monotonic() + CONNECT_TIMEOUT_S
     pending = list(viewers)
     while pending:
-        for name, chromium in list(pending):
-            st = json.loads(await chromium.evaluate(STATUS_JS))
+        for name, viewer in list(pending):
+            st = await viewer.status()
             if st["state"].startswith("failed") or st["error"]:
                 raise Failure("viewer %s: %s" % (name, st["error"] or
                                                  st["state"]))
             if st["state"] == "connected" and st["first"]:
-                pending.remove((name, chromium))
+                pending.remove((name, viewer))
         if pending and time.monotonic() > deadline:
             raise Failure("viewer(s) %s not playing within %d s" % (
                 ", ".join(n for n, _ in pending), CONNECT_TIMEOUT_S))
@@ -570,8 +627,8 @@ def analyse(data, marks):
 # One run
 
 
-async def run_one(robot, pattern, n_viewers, schedule, chromium_binary,
-                  build_dir, tmp):
+async def run_one(robot, pattern, n_viewers, viewer_kind, schedule,
+                  chromium_binary, build_dir, tmp):
     topo = Topology(n_viewers)
     procs = []
     viewers = []
@@ -580,9 +637,12 @@ async def run_one(robot, pattern, n_viewers, schedule, chromium_binary,
         procs.append(proc)
         await wait_http(topo.robot_ns, topo.viewers[0][2], proc)
         for name, ns, url in topo.viewers:
-            chromium = Chromium(name, ns, chromium_binary, tmp)
-            viewers.append((name, chromium))
-            await chromium.open(url)
+            if viewer_kind == "aiortc":
+                viewer = AiortcViewer(name, ns, url, tmp)
+            else:
+                viewer = Chromium(name, ns, chromium_binary, tmp)
+            viewers.append((name, viewer))
+            await viewer.open(url)
         await wait_connected(viewers)
         log("[%s] connected; free %g s, shaped %g s, recovered %g s", robot,
             schedule["free"], schedule["shaped"], schedule["recovered"])
@@ -600,8 +660,8 @@ async def run_one(robot, pattern, n_viewers, schedule, chromium_binary,
                 if not proc.alive():
                     raise Failure("the robot exited (status %s):\n%s" % (
                         proc.proc.returncode, proc.tail()))
-                for name, chromium in viewers:
-                    st = json.loads(await chromium.evaluate(STATUS_JS))
+                for name, viewer in viewers:
+                    st = await viewer.status()
                     last = st["last"] or {}
                     log("  %5.1f s %-9s %-7s frames %-6s kB %-7s echoes %d/%d",
                         time.time() - marks["t0"], phase_names[mark], name,
@@ -615,16 +675,17 @@ async def run_one(robot, pattern, n_viewers, schedule, chromium_binary,
                 log("[%s] %s", robot, "link shaped: " + SHAPE
                     if mark == "shape_on" else "link free again")
 
-        for _, chromium in viewers:
-            await chromium.evaluate("bench.sending = false")
+        for _, viewer in viewers:
+            await viewer.stop_sending()
         await asyncio.sleep(ECHO_GRACE_S)
         results = {}
-        for name, chromium in viewers:
-            data = json.loads(await chromium.evaluate(DATA_JS, timeout=30))
+        for name, viewer in viewers:
+            data = await viewer.data()
             timeline, phases = analyse(data, marks)
             results[name] = {"timeline": timeline, "phases": phases,
                              "foreign_echoes": data["foreign"]}
         run = {"robot": robot, "pattern": pattern, "viewers": n_viewers,
+               "viewer": viewer_kind,
                "marks_s": {k: round(v - marks["t0"], 2)
                            for k, v in marks.items()}}
         if n_viewers == 1:
@@ -637,8 +698,8 @@ async def run_one(robot, pattern, n_viewers, schedule, chromium_binary,
             log("---- %s (%s) ----\n%s", p.name, p.log_path, p.tail())
         raise
     finally:
-        for _, chromium in viewers:
-            chromium.close()
+        for _, viewer in viewers:
+            viewer.close()
         for p in procs:
             p.stop()
         topo.delete()
@@ -714,7 +775,7 @@ async def main_async(args, chromium_binary, tmp):
         log("==> %s, %d viewer(s)", robot, args.viewers)
         try:
             runs.append(await run_one(robot, args.pattern, args.viewers,
-                                      schedule, chromium_binary,
+                                      args.viewer, schedule, chromium_binary,
                                       args.build_dir, tmp))
         except Failure as e:
             log("FAILED: %s: %s", robot, e)
@@ -727,6 +788,12 @@ def main():
     ap.add_argument("--robot", choices=("gst", "rtcbot-python", "both"),
                     default="both")
     ap.add_argument("--viewers", type=int, choices=(1, 2), default=1)
+    ap.add_argument("--viewer", choices=("chromium", "aiortc"),
+                    default="chromium",
+                    help="who watches: headless Chromium running the page "
+                    "(transport-wide feedback), or aiortc_viewer.py "
+                    "(receiver reports and NACKs, as RTCBot's Python "
+                    "peers); default %(default)s")
     ap.add_argument("--pattern", choices=sorted(PATTERNS), default="bars",
                     help="camera picture: bars (scrolling, ~1.4 Mbit/s), "
                     "ball (~130 kbit/s), snow (noise, ~10 Mbit/s); default "
@@ -744,7 +811,7 @@ def main():
         log("SKIP: badlink needs root (network namespaces and tc)")
         return SKIP
     chromium_binary = find_chromium()
-    if chromium_binary is None:
+    if chromium_binary is None and args.viewer == "chromium":
         log("SKIP: Chromium is missing (apt-get install chromium)")
         return SKIP
     if args.viewers == 2 and args.robot != "gst":

@@ -83,6 +83,15 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define LOSS_HIGH 0.10
 /* packets a transport-wide loss fraction is computed over */
 #define MIN_LOSS_PACKETS 20
+/* Generic NACKs of a peer without transport-wide feedback: the first word
+ * of a loss, a round trip after it, where receiver reports come a second
+ * or more apart. The packets they list are counted against the sequence
+ * numbers they span, once these are more than MIN_LOSS_PACKETS; a span
+ * longer than NACK_FRESH starts the count afresh (the losses before were
+ * long ago). */
+#define NACK_FRESH 1000
+/* receiver reports closer together than this tell no rate */
+#define REPORT_MIN_SPAN (200 * GST_MSECOND)
 /* a round-trip this much above the smallest seen means queues filling
  * (for peers that give only receiver reports) */
 #define RTT_QUEUEING (150 * GST_MSECOND)
@@ -124,12 +133,32 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * the path carries more; the delay-based estimate is held near what got
  * through, so it would stay down. When the sender is application-limited,
  * below PROBE_APP_LIMITED of the target, with the delay normal, padding
- * raises what is sent to PROBE_GAIN times the target for PROBE_DURATION;
- * what gets through says how far the target may go. */
+ * raises what is sent to PROBE_GAIN times the target; what gets through
+ * says how far the target may go. */
 #define PROBE_APP_LIMITED 0.8
 #define PROBE_BELOW_MAX 0.9
 #define PROBE_GAIN 2.0
+/* A probe lasts until it has sent PROBE_BURST bytes of padding, at least
+ * PROBE_DURATION and at most PROBE_LONGEST (PROBE_DURATION only, at the
+ * edge of a link found just before). The token bucket of a shaper
+ * or a policer lets a burst through at any rate after the sender stayed
+ * under the link, as an encoder held at a small level does: a shorter
+ * probe gets through whole, and the level its result allows sends
+ * keyframes that fill the queue for a second. Once the bucket is empty
+ * the probe's packets queue, and its feedback ends it: the queue it
+ * leaves is what it sent within a round trip. */
 #define PROBE_DURATION (150 * GST_MSECOND)
+/* padding goes out between frames, for the time since the last at most
+ * this (a frame interval at the lowest frame rate of the levels, 7.5/s):
+ * a gap in the frames is no reason for a burst */
+#define PADDING_SPAN (150 * GST_MSECOND)
+#define PROBE_LONGEST (500 * GST_MSECOND)
+#define PROBE_BURST 32000
+/* A probe's packet that waited this long found the link full: longer
+ * than the padding of one frame, sent at once, waits on a link that
+ * carries it. Those packets left the queue back to back, at the link's
+ * rate. */
+#define PROBE_QUEUED_DELAY (40 * GST_MSECOND)
 /* from a decrease to the first probe; each probe that finds the limit
  * doubles the wait up to the longest; one that finds room is followed
  * soon */
@@ -167,12 +196,25 @@ typedef struct
   gdouble rate;                 /* bits/s of the last full window, 0 = none */
 } DeliveryWindow;
 
+/* Packets that waited in a queue: they left it back to
+ * back, at the rate of the link. */
+typedef struct
+{
+  guint count;
+  guint64 bytes;
+  guint first_size;             /* of the first to arrive */
+  GstClockTime first, last;     /* arrivals */
+  GstClockTimeDiff first_delay, last_delay;     /* their waits */
+} QueuedPackets;
+
 /* One probe: sent between start and end, measured from its feedback */
 typedef struct
 {
   GstClockTime start, end;      /* NONE: no probe running or measured */
   GstClockTime paid_until;      /* padding handed out up to here */
+  guint64 padding;              /* bytes handed out */
   gdouble rate;                 /* bits/s aimed at */
+  QueuedPackets queued;         /* its packets that waited in a queue */
   guint packets, lost;
   guint64 bytes;
   guint first_size, last_size;
@@ -239,6 +281,13 @@ struct _GstRtcbotCongestion
   GstClockTime min_rtt;
 
   RateWindow sent;
+  /* bytes sent since the last receiver report, and when that came */
+  guint64 sent_since_report;
+  GstClockTime last_report;
+  /* packets NACKed and the sequence numbers they span, not yet counted;
+   * the newest sequence number NACKed so far, -1 = none */
+  guint nack_lost, nack_span;
+  gint32 newest_nacked;
   const gchar *feedback;        /* the best kind received so far */
 
   Probe probe;
@@ -286,6 +335,8 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->probe_interval = PROBE_INTERVAL;
   cc->floor_window_start = GST_CLOCK_TIME_NONE;
   cc->hold_until = GST_CLOCK_TIME_NONE;
+  cc->last_report = GST_CLOCK_TIME_NONE;
+  cc->newest_nacked = -1;
   cc->beyond_capacity_since = GST_CLOCK_TIME_NONE;
   return cc;
 }
@@ -780,7 +831,7 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
       through = MAX (cc->acked.rate, delivery_window_rate (&cc->delivered));
       if (through > 0)
         increased = MIN (increased, MAX (cc->delay_rate,
-                1.5 * through + 100000));
+                1.5 * through + 10000));
       cc->delay_rate = increased;
       break;
     }
@@ -789,6 +840,56 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
       break;
   }
   cc->delay_rate = bounded (cc, cc->delay_rate);
+}
+
+/* Adds @p to @q when it waited in a queue for at least @wait: @floor is
+ * the one-way delay of an empty path. */
+static void
+queued_packets_add (QueuedPackets * q, const GstRtcbotCongestionPacket * p,
+    GstClockTimeDiff floor, GstClockTimeDiff wait)
+{
+  GstClockTimeDiff delay;
+
+  if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME)
+    return;
+  delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor;
+  if (delay < wait)
+    return;
+  if (q->count++ == 0)
+    q->first = GST_CLOCK_TIME_NONE;
+  q->bytes += p->size;
+  if (p->arrival_time < q->first) {
+    q->first = p->arrival_time;
+    q->first_size = p->size;
+    q->first_delay = delay;
+  }
+  if (p->arrival_time >= q->last) {
+    q->last = p->arrival_time;
+    q->last_delay = delay;
+  }
+}
+
+/* with the lock: the queued packets of a report */
+static void
+queued_packets (GstRtcbotCongestion * cc,
+    const GstRtcbotCongestionPacket * packets, guint n_packets,
+    QueuedPackets * q)
+{
+  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
+  guint i;
+
+  memset (q, 0, sizeof (*q));
+  for (i = 0; i < n_packets; i++)
+    queued_packets_add (q, &packets[i], floor, QUEUED_PACKET_DELAY);
+}
+
+/* the rate at which @q left the queue, 0 when too few of them waited */
+static gdouble
+queued_packets_rate (const QueuedPackets * q)
+{
+  if (q->count < 2 || q->last < q->first + QUEUED_MIN_SPAN)
+    return 0;
+  return (q->bytes - q->first_size) * 8.0 * GST_SECOND / (q->last - q->first);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -801,6 +902,14 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
  * a step at a time; only throughput beyond the edge forgets the capacity
  * (see control_delay_rate()), and no decrease for long only lets the
  * steps grow with the estimate. */
+static gboolean
+capacity_is_recent (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  return cc->capacity > 0 && GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
+      && now >= cc->last_decrease
+      && now - cc->last_decrease < CAPACITY_LIFETIME;
+}
+
 static gdouble
 probe_ceiling (GstRtcbotCongestion * cc, GstClockTime now)
 {
@@ -809,9 +918,7 @@ probe_ceiling (GstRtcbotCongestion * cc, GstClockTime now)
   if (cc->capacity <= 0)
     return cc->capacity_expired ? PROBE_STEP * cc->delay_rate : G_MAXDOUBLE;
   edge = cc->capacity + 3 * capacity_deviation (cc);
-  if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
-      && now >= cc->last_decrease
-      && now - cc->last_decrease < CAPACITY_LIFETIME)
+  if (capacity_is_recent (cc, now))
     return edge;
   return PROBE_STEP * MAX (edge, cc->acked.rate);
 }
@@ -825,7 +932,7 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
       probe->last_send);
   GstClockTimeDiff arrival_span = GST_CLOCK_DIFF (probe->first_arrival,
       probe->last_arrival);
-  gdouble send_rate, receive_rate, found;
+  gdouble send_rate, receive_rate, found, queued_rate;
 
   probe->start = GST_CLOCK_TIME_NONE;
   cc->next_probe = now + cc->probe_interval;
@@ -846,10 +953,16 @@ probe_finish (GstRtcbotCongestion * cc, GstClockTime now)
       MIN (send_rate, receive_rate);
   /* more than was aimed at only says a token bucket let a burst through */
   found = MIN (found, probe->rate);
+  /* its packets that queued behind the bucket's burst left at the link's
+   * rate */
+  queued_rate = queued_packets_rate (&probe->queued);
+  if (queued_rate > 0)
+    found = MIN (found, 0.95 * queued_rate);
   cc->probe_result = (guint) MIN (found, G_MAXUINT);
-  GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost), sent at %.0f, "
-      "received at %.0f bit/s", probe->rate, probe->packets, probe->lost,
-      send_rate, receive_rate);
+  GST_DEBUG ("probe at %.0f bit/s: %u packets (%u lost, %u queued), sent at "
+      "%.0f, received at %.0f bit/s (queued at %.0f)", probe->rate,
+      probe->packets, probe->lost, probe->queued.count, send_rate,
+      receive_rate, queued_rate);
   found = MIN (found, probe_ceiling (cc, now));
   if (found >= PROBE_SUCCESS * probe->rate) {
     cc->next_probe = now + PROBE_INTERVAL_AFTER_SUCCESS;
@@ -891,6 +1004,12 @@ probe_add (GstRtcbotCongestion * cc, const GstRtcbotCongestionPacket * p,
   probe->last_send = MAX (probe->last_send, p->send_time);
   probe->last_arrival = MAX (probe->last_arrival, p->arrival_time);
   probe->last_size = p->size;
+  if (GST_CLOCK_TIME_IS_VALID (cc->floor_window_start))
+    queued_packets_add (&probe->queued, p, MIN (cc->delay_floor,
+            cc->previous_floor), PROBE_QUEUED_DELAY);
+  /* the link is full: padding from now on would only lengthen the queue */
+  if (probe->queued.count > 0 && now < probe->end)
+    probe->end = MAX (now, probe->start);
 }
 
 /* with the lock */
@@ -943,9 +1062,12 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
   } else if (probe_wanted (cc, now, target)) {
     memset (probe, 0, sizeof (*probe));
     probe->start = now;
-    probe->end = now + PROBE_DURATION;
-    /* the first padding covers the frame interval just gone */
-    probe->paid_until = now - MIN (now, 33 * GST_MSECOND);
+    /* one that can only reach the edge of the link just found raises the
+     * estimate to no level the link does not carry: it need not outlast
+     * a bucket, and would leave a queue where the link is full */
+    probe->end = now + (capacity_is_recent (cc, now) ? PROBE_DURATION :
+        PROBE_LONGEST);
+    probe->paid_until = 0;
     /* what it could find is all it sends: beyond that its padding would
      * only fill the queue that messages cross */
     probe->rate = MIN (PROBE_GAIN * target, cc->max_bitrate * 1.2);
@@ -953,6 +1075,7 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
     cc->probes++;
   }
   until = MIN (now, probe->end);
+  probe->paid_until = MAX (probe->paid_until, now - MIN (now, PADDING_SPAN));
   if (GST_CLOCK_TIME_IS_VALID (probe->start) && now <= probe->end
       && until > probe->paid_until) {
     padding_rate = probe->rate - rate_window_rate (&cc->sent, now);
@@ -960,15 +1083,19 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
       bytes = padding_rate * GST_CLOCK_DIFF (probe->paid_until, until) /
           (8.0 * GST_SECOND);
     probe->paid_until = until;
+    probe->padding += bytes;
+    if (probe->padding >= PROBE_BURST && now >= probe->start + PROBE_DURATION)
+      probe->end = now;
   }
   g_mutex_unlock (&cc->lock);
   return bytes;
 }
 
-/* with the lock */
+/* With the lock. @delivered: what the peer received lately, 0 when
+ * unknown. */
 static void
 update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
-    gboolean queueing)
+    gboolean queueing, gdouble delivered)
 {
   gdouble seconds;
 
@@ -982,76 +1109,35 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   cc->last_loss_update = now;
   cc->loss = loss;
 
-  if (loss > LOSS_HIGH || queueing) {
+  if (loss > LOSS_HIGH) {
     GstClockTime interval = LOSS_DECREASE_INTERVAL +
         (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? cc->rtt : 0);
 
+    /* one step per episode: the losses of the next round trip are still
+     * those of the rate already left behind */
     if (GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
         && now >= cc->last_loss_decrease
         && now - cc->last_loss_decrease < interval)
-      return;
-    cc->loss_rate *= loss > LOSS_HIGH ? 1 - 0.5 * loss : DECREASE_FACTOR;
+      goto done;
+    cc->loss_rate *= 1 - 0.5 * loss;
+    /* a link dropping what it cannot carry says its rate at once: the
+     * steps above take seconds to get there from far */
+    if (delivered > 0)
+      cc->loss_rate = MIN (cc->loss_rate, DECREASE_FACTOR * delivered);
     cc->last_loss_decrease = now;
-    GST_DEBUG ("loss %.2f%s: loss-based estimate %.0f bit/s", loss,
-        queueing ? ", round trip growing" : "", cc->loss_rate);
+    GST_DEBUG ("loss %.2f: loss-based estimate %.0f bit/s", loss,
+        cc->loss_rate);
+  } else if (queueing) {
+    /* a round trip growing, one report at a time; no episode of losses
+     * (their decrease, when they come, is not held back by it) */
+    cc->loss_rate *= DECREASE_FACTOR;
+    GST_DEBUG ("round trip growing: loss-based estimate %.0f bit/s",
+        cc->loss_rate);
   } else if (loss < LOSS_LOW) {
     cc->loss_rate *= pow (INCREASE_PER_SECOND, seconds);
   }
+done:
   cc->loss_rate = bounded (cc, cc->loss_rate);
-}
-
-/* The packets of a report that waited in a queue: they left it back to
- * back, at the rate of the link. */
-typedef struct
-{
-  guint count;
-  guint64 bytes;
-  guint first_size;             /* of the first to arrive */
-  GstClockTime first, last;     /* arrivals */
-  GstClockTimeDiff first_delay, last_delay;     /* their waits */
-} QueuedPackets;
-
-/* with the lock */
-static void
-queued_packets (GstRtcbotCongestion * cc,
-    const GstRtcbotCongestionPacket * packets, guint n_packets,
-    QueuedPackets * q)
-{
-  GstClockTimeDiff floor = MIN (cc->delay_floor, cc->previous_floor);
-  guint i;
-
-  memset (q, 0, sizeof (*q));
-  q->first = GST_CLOCK_TIME_NONE;
-  for (i = 0; i < n_packets; i++) {
-    const GstRtcbotCongestionPacket *p = &packets[i];
-    GstClockTimeDiff delay;
-
-    if (p->send_time > MAX_SANE_TIME || p->arrival_time > MAX_SANE_TIME)
-      continue;
-    delay = GST_CLOCK_DIFF (p->send_time, p->arrival_time) - floor;
-    if (delay < QUEUED_PACKET_DELAY)
-      continue;
-    q->count++;
-    q->bytes += p->size;
-    if (p->arrival_time < q->first) {
-      q->first = p->arrival_time;
-      q->first_size = p->size;
-      q->first_delay = delay;
-    }
-    if (p->arrival_time >= q->last) {
-      q->last = p->arrival_time;
-      q->last_delay = delay;
-    }
-  }
-}
-
-/* the rate at which @q left the queue, 0 when too few of them waited */
-static gdouble
-queued_packets_rate (const QueuedPackets * q)
-{
-  if (q->count < 2 || q->last < q->first + QUEUED_MIN_SPAN)
-    return 0;
-  return (q->bytes - q->first_size) * 8.0 * GST_SECOND / (q->last - q->first);
 }
 
 void
@@ -1169,7 +1255,7 @@ gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc, GstClockTime now,
   cc->loss_lost += lost;
   if (cc->loss_counted >= MIN_LOSS_PACKETS) {
     update_loss_rate (cc, now, (gdouble) cc->loss_lost / cc->loss_counted,
-        FALSE);
+        FALSE, 0);
     cc->loss_counted = cc->loss_lost = 0;
   }
   unlock_and_report (cc);
@@ -1183,6 +1269,7 @@ gst_rtcbot_congestion_on_remb (GstRtcbotCongestion * cc, GstClockTime now,
   if (g_strcmp0 (cc->feedback, "transport-cc") != 0)
     cc->feedback = "remb";
   cc->remb_rate = bounded (cc, (gdouble) bitrate);
+  GST_LOG ("REMB %" G_GUINT64_FORMAT " bit/s", bitrate);
   unlock_and_report (cc);
 }
 
@@ -1191,8 +1278,18 @@ gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
     GstClockTime now, guint8 fraction_lost, GstClockTime rtt)
 {
   gboolean queueing = FALSE;
+  gdouble sent = 0;
 
   g_mutex_lock (&cc->lock);
+  /* the blocks of one compound packet (one per stream) come together:
+   * the first stands for all */
+  if (!GST_CLOCK_TIME_IS_VALID (cc->last_report) || now < cc->last_report
+      || now - cc->last_report >= REPORT_MIN_SPAN) {
+    if (GST_CLOCK_TIME_IS_VALID (cc->last_report) && now > cc->last_report)
+      sent = cc->sent_since_report * 8.0 * GST_SECOND / (now - cc->last_report);
+    cc->sent_since_report = 0;
+    cc->last_report = now;
+  }
   if (g_str_equal (cc->feedback, "none"))
     cc->feedback = "receiver-reports";
   if (GST_CLOCK_TIME_IS_VALID (rtt) && rtt > 0 && rtt < 60 * GST_SECOND) {
@@ -1201,7 +1298,17 @@ gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
       cc->min_rtt = rtt;
     queueing = rtt > 2 * cc->min_rtt + RTT_QUEUEING;
   }
-  update_loss_rate (cc, now, fraction_lost / 256.0, queueing);
+  GST_LOG ("receiver report: %.3f lost, round trip %" GST_TIME_FORMAT
+      " (smallest %" GST_TIME_FORMAT ")", fraction_lost / 256.0,
+      GST_TIME_ARGS (rtt), GST_TIME_ARGS (cc->min_rtt));
+  /* the share of what was sent since the last report that arrived; with
+   * transport-wide feedback what arrived is known packet by packet, and
+   * what was sent since the last report counts the holds of the
+   * delay-based part as an idle link */
+  if (g_str_equal (cc->feedback, "transport-cc"))
+    sent = 0;
+  update_loss_rate (cc, now, fraction_lost / 256.0, queueing,
+      (1 - fraction_lost / 256.0) * sent);
   unlock_and_report (cc);
 }
 
@@ -1211,7 +1318,68 @@ gst_rtcbot_congestion_on_sent (GstRtcbotCongestion * cc, GstClockTime now,
 {
   g_mutex_lock (&cc->lock);
   rate_window_add (&cc->sent, now, bytes);
+  cc->sent_since_report += bytes;
   g_mutex_unlock (&cc->lock);
+}
+
+/* with the lock: 1 when @seq is newer than every packet NACKed so far */
+static guint
+nack_is_new (GstRtcbotCongestion * cc, guint16 seq)
+{
+  if (cc->newest_nacked >= 0 && (gint16) (seq - cc->newest_nacked) <= 0)
+    return 0;
+  cc->newest_nacked = seq;
+  return 1;
+}
+
+/**
+ * gst_rtcbot_congestion_on_nack:
+ * @cc: the estimator
+ * @now: the sender's clock, as given to gst_rtcbot_congestion_on_sent()
+ * @fci: the FCI of a generic NACK (RFC 4585 6.2.1): PID and BLP pairs
+ * @size: bytes in @fci
+ *
+ * A peer without transport-wide feedback lost packets. Peers list a
+ * packet again until it comes, and video is never sent again: only
+ * sequence numbers newer than every one listed before count, against the
+ * sequence numbers from the newest listed before to the newest now.
+ */
+void
+gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc, GstClockTime now,
+    const guint8 * fci, gsize size)
+{
+  gint32 before;
+  gint span;
+  gdouble loss;
+  gsize i;
+  guint bit;
+
+  g_mutex_lock (&cc->lock);
+  before = cc->newest_nacked;
+  for (i = 0; fci != NULL && i + 4 <= size; i += 4) {
+    guint16 pid = GST_READ_UINT16_BE (fci + i);
+    guint16 blp = GST_READ_UINT16_BE (fci + i + 2);
+
+    cc->nack_lost += nack_is_new (cc, pid);
+    for (bit = 0; bit < 16; bit++)
+      if (blp & (1 << bit))
+        cc->nack_lost += nack_is_new (cc, pid + bit + 1);
+  }
+  span = before >= 0 ? (gint16) (cc->newest_nacked - before) : 0;
+  if (before < 0 || span > NACK_FRESH || span < 0) {
+    cc->nack_lost = cc->nack_span = 0;
+  } else {
+    cc->nack_span += span;
+  }
+  /* what was sent lately, less the share lost, arrived: the link's rate */
+  if (cc->nack_span >= MIN_LOSS_PACKETS) {
+    loss = MIN (1.0, (gdouble) cc->nack_lost / cc->nack_span);
+    if (loss > LOSS_HIGH && !g_str_equal (cc->feedback, "transport-cc"))
+      update_loss_rate (cc, now, loss, FALSE,
+          (1 - loss) * rate_window_rate (&cc->sent, now));
+    cc->nack_lost = cc->nack_span = 0;
+  }
+  unlock_and_report (cc);
 }
 
 /**
@@ -1244,6 +1412,19 @@ gst_rtcbot_congestion_get_target (GstRtcbotCongestion * cc)
   target = compute_target (cc);
   g_mutex_unlock (&cc->lock);
   return target;
+}
+
+/* Whether the peer sends transport-wide feedback: the delay of each
+ * packet, which shows a queue growing before it drops. */
+gboolean
+gst_rtcbot_congestion_has_transport_feedback (GstRtcbotCongestion * cc)
+{
+  gboolean transport_wide;
+
+  g_mutex_lock (&cc->lock);
+  transport_wide = g_str_equal (cc->feedback, "transport-cc");
+  g_mutex_unlock (&cc->lock);
+  return transport_wide;
 }
 
 static const gchar *

@@ -68,6 +68,8 @@ void gst_rtcbot_congestion_on_remb (GstRtcbotCongestion * cc,
     GstClockTime now, guint64 bitrate);
 void gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
     GstClockTime now, guint8 fraction_lost, GstClockTime rtt);
+void gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc,
+    GstClockTime now, const guint8 * fci, gsize size);
 void gst_rtcbot_congestion_on_sent (GstRtcbotCongestion * cc,
     GstClockTime now, guint bytes);
 
@@ -75,6 +77,8 @@ guint gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc,
     GstClockTime now);
 
 guint gst_rtcbot_congestion_get_target (GstRtcbotCongestion * cc);
+gboolean gst_rtcbot_congestion_has_transport_feedback (GstRtcbotCongestion *
+    cc);
 GstClockTime gst_rtcbot_congestion_get_hold (GstRtcbotCongestion * cc);
 GstStructure *gst_rtcbot_congestion_get_stats (GstRtcbotCongestion * cc,
     GstClockTime now);

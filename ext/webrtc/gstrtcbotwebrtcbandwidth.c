@@ -106,21 +106,31 @@ receive_remb (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
  * session reads it. */
 #define KEYFRAME_FOR_LOSS (GST_SECOND)
 
-/* Video is never retransmitted: a peer asking for lost packets (a generic
- * NACK) can only go on from a keyframe. Asking for one at once shortens
- * the freeze to a round trip instead of the peer's own wait before it
- * sends a picture loss indication; at most once per KEYFRAME_FOR_LOSS, so
- * that keyframes do not feed the congestion that lost the packets, and
- * only for a peer alone on its video layer: a keyframe of a shared layer
- * would cost the peers on good links a burst for another's losses (the
- * peer's own picture loss indication still gets one). */
+/* A generic NACK says packets were lost: for a peer without transport-wide
+ * feedback the first word of congestion (see
+ * gst_rtcbot_congestion_on_nack()). Video is never retransmitted: a peer
+ * asking for lost packets can only go on from a keyframe. Asking for one
+ * at once shortens the freeze to a round trip instead of the peer's own
+ * wait before it sends a picture loss indication; at most once per
+ * KEYFRAME_FOR_LOSS, so that keyframes do not feed the congestion that
+ * lost the packets, and only for a peer alone on its video layer (a
+ * keyframe of a shared layer would cost the peers on good links a burst
+ * for another's losses) whose transport-wide feedback shows the queue
+ * before it drops: without it the losses are the first sign, and a
+ * keyframe then lands in a queue that is already dropping. The peer's own
+ * picture loss indication still gets one. */
 static void
 receive_nack (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
 {
   gboolean due;
 
-  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet))
-      || gst_rtcbot_webrtc_ladder_shared (peer))
+  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet)))
+    return;
+  gst_rtcbot_congestion_on_nack (peer->cc, now,
+      gst_rtcp_packet_fb_get_fci (packet),
+      gst_rtcp_packet_fb_get_fci_length (packet) * 4);
+  if (gst_rtcbot_webrtc_ladder_shared (peer)
+      || !gst_rtcbot_congestion_has_transport_feedback (peer->cc))
     return;
   g_mutex_lock (&peer->lock);
   due = !GST_CLOCK_TIME_IS_VALID (peer->keyframe_for_loss)
@@ -332,6 +342,7 @@ post_stats_when_due (RtcPeer * peer, GstClockTime now)
 typedef struct
 {
   RtcPeer *peer;
+  gboolean paced;               /* video */
   gboolean probing;             /* video sent with transport-wide numbers */
   guint16 seq_shift;
   gboolean frame_ended;         /* the last packet had the marker bit */
@@ -439,15 +450,14 @@ pass_packet (RtcWatch * watch, GstPad * pad, GstBuffer ** buffer,
   return bytes + padding;
 }
 
-/* Whether video to @watch's peer is paced: video numbered transport-wide,
- * under congestion control */
+/* Whether @watch's stream is paced: video under congestion control */
 static gboolean
 is_paced (RtcWatch * watch)
 {
   GstRtcbotWebrtcBin *self = watch->peer->self;
   gboolean adaptive;
 
-  if (!watch->probing)
+  if (!watch->paced)
     return FALSE;
   GST_OBJECT_LOCK (self);
   adaptive = self->congestion_control != GST_RTCBOT_CONGESTION_CONTROL_NONE;
@@ -566,16 +576,18 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 }
 
 /* Counts what @payloader sends to @peer and reads the feedback coming
- * back; @probe: video numbered transport-wide, which probes may pad. */
+ * back; @video is paced, and probes may pad it when it is numbered
+ * @transport_wide. */
 void
 gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader,
-    gboolean probe)
+    gboolean video, gboolean transport_wide)
 {
   GstPad *src = gst_element_get_static_pad (payloader, "src");
   RtcWatch *watch = g_new0 (RtcWatch, 1);
 
   watch->peer = gst_rtcbot_webrtc_peer_ref (peer);
-  watch->probing = probe;
+  watch->paced = video;
+  watch->probing = video && transport_wide;
   watch->next_send = GST_CLOCK_TIME_NONE;
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,

@@ -281,7 +281,7 @@ RtcPeer *gst_rtcbot_webrtc_peer_find (GstRtcbotWebrtcBin * self,
 /* gstrtcbotwebrtcbandwidth.c: estimates fed from each peer's feedback */
 void gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer);
 void gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer,
-    GstElement * payloader, gboolean probe);
+    GstElement * payloader, gboolean video, gboolean transport_wide);
 GstStructure *gst_rtcbot_webrtc_peer_stats (RtcPeer * peer);
 void gst_rtcbot_webrtc_bin_bitrate_changed (GstRtcbotWebrtcBin * self);
 

@@ -728,8 +728,8 @@ attach_input (RtcPeer * peer, RtcInput * input, const gchar * encoding,
     gst_pad_link (pay_src, branch->webrtc_pad);
     gst_object_unref (pay_src);
   }
-  gst_rtcbot_webrtc_bandwidth_watch (peer, branch->pay, input->video
-      && twcc_id > 0);
+  gst_rtcbot_webrtc_bandwidth_watch (peer, branch->pay, input->video,
+      twcc_id > 0);
   gst_element_sync_state_with_parent (branch->pay);
   gst_element_sync_state_with_parent (branch->queue);
 

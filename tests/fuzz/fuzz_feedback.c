@@ -21,8 +21,8 @@
  * which sees what every peer sends back: the input is read as a sequence
  * of records, each a kind byte and its fields, fed as REMB blocks (parsed
  * by gst_rtcbot_congestion_parse_remb), receiver reports, transport-wide
- * packet reports and sent packets, with arbitrary times (zero, huge,
- * backwards, wrapped). Besides memory errors and UB it checks what the
+ * packet reports, generic NACKs and sent packets, with arbitrary times
+ * (zero, huge, backwards, wrapped). Besides memory errors and UB it checks what the
  * header promises: the target never leaves [min, max], and the stats are
  * always there. */
 
@@ -74,7 +74,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   GstClockTime latest = 0, hold;
 
   while (r.size > 0) {
-    guint kind = take (&r, 1) % 4, n, i;
+    guint kind = take (&r, 1) % 5, n, i;
     GstClockTime now = take (&r, 8);
 
     switch (kind) {
@@ -101,6 +101,17 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         gst_rtcbot_congestion_on_receiver_report (cc, now, take (&r, 1),
             take (&r, 8));
         break;
+      case 3:{
+        guint8 fci[64];
+
+        n = take (&r, 1);
+        n = MIN (n, MIN (sizeof (fci), r.size));
+        memcpy (fci, r.data, n);
+        r.data += n;
+        r.size -= n;
+        gst_rtcbot_congestion_on_nack (cc, now, fci, n);
+        break;
+      }
       case 2:
         n = take (&r, 1) % (G_N_ELEMENTS (packets) + 1);
         for (i = 0; i < n; i++) {
@@ -111,11 +122,11 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         gst_rtcbot_congestion_on_packets (cc, now, packets, n);
         break;
       default:{
-        /* a probe pads up to 1.2 times the maximum for 150 ms, plus the
-         * frame interval before it */
+        /* a probe pads up to 1.2 times the maximum, for 150 ms at most
+         * since the frame before */
         guint padding = gst_rtcbot_congestion_probe_padding (cc, now);
 
-        FUZZ_CHECK (padding <= MAX_BITRATE * 1.2 * 0.2 / 8);
+        FUZZ_CHECK (padding <= MAX_BITRATE * 1.2 * 0.15 / 8 + 1);
         gst_rtcbot_congestion_on_sent (cc, now, take (&r, 4) + padding);
         break;
       }

@@ -60,9 +60,14 @@ typedef struct
                                  * line rate, 0 = none */
   gdouble tokens;
   GstClockTime tokens_time;
-  guint probe_bytes;            /* padding of the probe going on */
-  guint largest_probe;          /* bytes of padding of the largest probe */
   GstClockTime feedback_interval;       /* between transport-wide reports */
+  guint highest_target;         /* bits/s, since last reset */
+  GstClockTime longest_wait;    /* in the queue, since last reset */
+  gboolean nacks;               /* lost packets are NACKed, as aiortc does:
+                                 * its whole list of missing packets at
+                                 * every new loss */
+  GArray *missing;              /* guint16: sequence numbers lost */
+  guint new_losses;
 } Link;
 
 static void
@@ -90,6 +95,7 @@ link_init (Link * link, guint capacity, gboolean twcc)
   link->base_rtt = 20 * GST_MSECOND;
   link->last_feedback = link->now;
   link->feedback_interval = FEEDBACK_INTERVAL;
+  link->missing = g_array_new (FALSE, FALSE, sizeof (guint16));
 }
 
 static void
@@ -97,6 +103,7 @@ link_clear (Link * link)
 {
   gst_rtcbot_congestion_free (link->cc);
   g_array_free (link->pending, TRUE);
+  g_array_free (link->missing, TRUE);
 }
 
 static void
@@ -106,6 +113,7 @@ send_packet (Link * link, guint size)
   GstClockTime start = MAX (link->now, link->queue_free);
 
   link->sent++;
+  link->longest_wait = MAX (link->longest_wait, start - link->now);
   /* the bucket fills while nothing waits, and lets what it holds through
    * at once */
   if (link->bucket > 0 && link->queue_free <= link->now) {
@@ -123,7 +131,11 @@ send_packet (Link * link, guint size)
     }
   }
   if (start - link->now > link->queue_limit) {
+    guint16 seq = link->sent - 1;
+
     link->lost++;
+    g_array_append_val (link->missing, seq);
+    link->new_losses++;
   } else {
     p.arrival_time = start + gst_util_uint64_scale (size * 8, GST_SECOND,
         link->capacity) + link->base_rtt / 2;
@@ -173,6 +185,24 @@ give_feedback (Link * link)
   g_array_free (ready, TRUE);
 }
 
+/* Every packet missing so far, one per FCI entry (PID, no BLP). */
+static void
+send_nack (Link * link)
+{
+  guint8 *fci = g_malloc (4 * MAX (link->missing->len, 1));
+  guint i;
+
+  for (i = 0; i < link->missing->len; i++) {
+    GST_WRITE_UINT16_BE (fci + 4 * i, g_array_index (link->missing, guint16,
+            i));
+    GST_WRITE_UINT16_BE (fci + 4 * i + 2, 0);
+  }
+  gst_rtcbot_congestion_on_nack (link->cc, link->now, fci,
+      4 * link->missing->len);
+  link->new_losses = 0;
+  g_free (fci);
+}
+
 /* The link is shaped to @capacity from now, by a token bucket of
  * @bucket bytes that starts full. */
 static void
@@ -204,6 +234,7 @@ run (Link * link, gdouble seconds)
         link->held_idle++;
       rate = 0;
     }
+    link->highest_target = MAX (link->highest_target, rate);
     if (link->app_limit > 0)
       rate = MIN (rate, link->app_limit);
     bytes = rate / 8 / FPS;
@@ -213,8 +244,6 @@ run (Link * link, gdouble seconds)
 
       link->padding += padding;
       bytes += padding;
-      link->probe_bytes = padding > 0 ? link->probe_bytes + padding : 0;
-      link->largest_probe = MAX (link->largest_probe, link->probe_bytes);
     }
 
     while (bytes > 0) {
@@ -224,6 +253,8 @@ run (Link * link, gdouble seconds)
       bytes -= size;
     }
     link->now += frame;
+    if (link->nacks && link->new_losses > 0)
+      send_nack (link);
     if (link->now - link->last_feedback >= interval) {
       give_feedback (link);
       link->last_feedback = link->now;
@@ -363,24 +394,33 @@ GST_END_TEST;
 
 /* Soon after a decrease, a probe sends no more than a step past the link
  * found then, however far the estimate has grown while the encoder sent
- * less: the padding beyond that would only fill the shaper's queue. */
+ * less, and later ones end once their feedback shows the link full: the
+ * padding beyond that would only fill the shaper's queue, which messages
+ * wait in. */
+/* A probing sender on a free 1.5 Mbit/s link, shaped to 400 kbit/s by a
+ * token bucket of 16 kB; its encoder then fills @app_limit at most
+ * (a smaller level) for @seconds. */
+static void
+shaped_app_limited (Link * link, guint app_limit, gdouble seconds)
+{
+  link_init (link, 1500000, TRUE);
+  link->probing = TRUE;
+  run (link, 20);
+  shape (link, 400000, 16000);
+  link->app_limit = app_limit;
+  run (link, seconds);
+}
+
 GST_START_TEST (test_probe_after_decrease)
 {
   Link link;
 
-  link_init (&link, 1500000, TRUE);
-  link.probing = TRUE;
-  run (&link, 20);
-  shape (&link, 400000, 16000);
-  link.app_limit = 250000;
-  run (&link, 1);
-  link.largest_probe = 0;
+  shaped_app_limited (&link, 250000, 1);
+  link.longest_wait = 0;
   run (&link, 5);
-  /* 1.5 times the link's edge less the encoder's 250 kbit/s, over the
-   * probe and the frame before it: about 9 kB; twice an estimate grown
-   * past the link is over 14 kB */
-  fail_unless (link.largest_probe <= 10000, "a probe of %u bytes of padding "
-      "within 6 s of the drop to 400 kbit/s", link.largest_probe);
+  fail_unless (link.longest_wait <= 200 * GST_MSECOND, "probes filled the "
+      "queue for %" GST_TIME_FORMAT " within 6 s of the drop to 400 kbit/s",
+      GST_TIME_ARGS (link.longest_wait));
   link_clear (&link);
 }
 
@@ -431,6 +471,26 @@ GST_START_TEST (test_probe_app_limited)
 
   fail_unless (without < 700000, "%u without probes", without);
   fail_unless (with >= 1500000, "probes found only %u on a free link", with);
+}
+
+GST_END_TEST;
+
+/* An encoder held at a small level, well under a shaped link whose token
+ * bucket stays full: a short probe gets through the bucket at any rate.
+ * Probes last long enough to empty it, so the estimate stays short of
+ * what a larger picture asks (640x480 at 15 frames/s: about 700 kbit/s),
+ * whose keyframe alone would fill the queue for a second. */
+GST_START_TEST (test_probe_through_bucket)
+{
+  Link link;
+
+  shaped_app_limited (&link, 200000, 3);
+  link.highest_target = 0;
+  run (&link, 20);
+  fail_unless (link.highest_target <= 700000, "probes through the token "
+      "bucket raised the target to %u on a 400 kbit/s link",
+      link.highest_target);
+  link_clear (&link);
 }
 
 GST_END_TEST;
@@ -545,9 +605,72 @@ GST_START_TEST (test_receiver_reports_only)
   fail_unless (target >= 1000000, "only %u with clean receiver reports",
       target);
   link.capacity = 400000;
+  /* the first reports with losses say what got through: the estimate goes
+   * there at once, not by a third a report over seconds */
+  target = run (&link, 2.5);
+  fail_unless (target <= 450000, "still %u 2.5 s after the drop, from "
+      "receiver reports", target);
   target = run (&link, 10);
-  fail_unless (target <= 600000, "still %u from receiver reports", target);
+  fail_unless (target >= 150000 && target <= 600000, "at %u from receiver "
+      "reports on a 400 kbit/s link", target);
   link_clear (&link);
+}
+
+GST_END_TEST;
+
+/* A peer with receiver reports and NACKs only (aiortc): its NACKs come a
+ * frame after a loss, where reports come a second apart, and bring the
+ * estimate under a link that has shrunk within a few hundred
+ * milliseconds. It lists every packet still missing at each new loss:
+ * counted once each, its losses are not mistaken for more. */
+GST_START_TEST (test_nacks)
+{
+  Link link, reports_only;
+  guint target;
+
+  link_init (&link, 5000000, FALSE);
+  link.nacks = TRUE;
+  link_init (&reports_only, 5000000, FALSE);
+  run (&link, 20.5);
+  run (&reports_only, 20.5);
+  link.capacity = reports_only.capacity = 400000;
+  target = run (&link, 0.5);
+  fail_unless (target <= 500000, "still %u 500 ms after the drop, with "
+      "NACKs", target);
+  target = run (&reports_only, 0.5);
+  fail_unless (target > 1000000, "receiver reports alone gave %u within "
+      "500 ms", target);
+  target = run (&link, 10);
+  fail_unless (target >= 200000 && target <= 600000, "at %u with NACKs on a "
+      "400 kbit/s link", target);
+  link_clear (&link);
+  link_clear (&reports_only);
+}
+
+GST_END_TEST;
+
+/* NACKs repeating the same few packets, 2 % of those sent: no decrease */
+GST_START_TEST (test_nacks_repeated)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, START_BITRATE);
+  guint8 fci[8];
+  guint i;
+
+  /* two packets: 10 and 11 (PID 10, BLP bit 0) */
+  GST_WRITE_UINT16_BE (fci, 10);
+  GST_WRITE_UINT16_BE (fci + 2, 1);
+  gst_rtcbot_congestion_on_receiver_report (cc, 0, 0, 20 * GST_MSECOND);
+  for (i = 0; i < 100; i++) {
+    gst_rtcbot_congestion_on_sent (cc, i * 10 * GST_MSECOND, 1200);
+    gst_rtcbot_congestion_on_nack (cc, i * 10 * GST_MSECOND, fci, 4);
+  }
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), START_BITRATE);
+  /* and a list with nothing in it, or cut short, is no loss either */
+  gst_rtcbot_congestion_on_nack (cc, GST_SECOND, NULL, 0);
+  gst_rtcbot_congestion_on_nack (cc, GST_SECOND, fci, 3);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), START_BITRATE);
+  gst_rtcbot_congestion_free (cc);
 }
 
 GST_END_TEST;
@@ -642,10 +765,12 @@ GST_START_TEST (test_absurd_feedback)
         g_rand_int_range (rand, 0, 256), edges[round % G_N_ELEMENTS (edges)]);
     gst_rtcbot_congestion_on_sent (cc, edges[round % G_N_ELEMENTS (edges)],
         g_rand_int (rand));
-    /* at most 1.2 times the maximum for a probe and the frame before it */
+    gst_rtcbot_congestion_on_nack (cc, edges[round % G_N_ELEMENTS (edges)],
+        (const guint8 *) packets, g_rand_int_range (rand, 0, 64));
+    /* at most 1.2 times the maximum, for 150 ms at most */
     fail_unless (gst_rtcbot_congestion_probe_padding (cc,
             edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))]) <=
-        MAX_BITRATE * 1.2 * 0.2 / 8);
+        MAX_BITRATE * 1.2 * 0.15 / 8 + 1);
     fail_unless (gst_rtcbot_congestion_get_target (cc) >= MIN_BITRATE);
     fail_unless (gst_rtcbot_congestion_get_target (cc) <= MAX_BITRATE);
   }
@@ -673,10 +798,13 @@ rtcbotcongestion_suite (void)
   tcase_add_test (tc, test_recovery);
   tcase_add_test (tc, test_probe_app_limited);
   tcase_add_test (tc, test_probe_bottleneck);
+  tcase_add_test (tc, test_probe_through_bucket);
   tcase_add_test (tc, test_no_probe_when_filled);
   tcase_add_test (tc, test_loss_without_delay);
   tcase_add_test (tc, test_delay_without_loss);
   tcase_add_test (tc, test_receiver_reports_only);
+  tcase_add_test (tc, test_nacks);
+  tcase_add_test (tc, test_nacks_repeated);
   tcase_add_test (tc, test_no_feedback);
   tcase_add_test (tc, test_remb);
   tcase_add_test (tc, test_absurd_feedback);
