@@ -67,6 +67,8 @@ typedef struct
 {
   RtcHttp *http;
   SoupServerMessage *msg;
+  gulong finished_id;
+  gboolean finished;            /* the client went away: soup thread only */
   RtcPeer *peer;
   GstSDPMessage *offer;
 } Answering;
@@ -76,6 +78,7 @@ answering_free (gpointer data)
 {
   Answering *a = data;
 
+  g_signal_handler_disconnect (a->msg, a->finished_id);
   g_object_unref (a->msg);
   if (a->peer)
     gst_rtcbot_webrtc_peer_unref (a->peer);
@@ -217,6 +220,16 @@ answer_thread (GTask * task, gpointer source, gpointer task_data,
     g_task_return_error (task, error);
 }
 
+/* Soup thread: the message is done with, answered or not (its client
+ * closed the connection while the answer was being made) */
+static void
+on_answering_finished (SoupServerMessage * msg, gpointer user_data)
+{
+  Answering *a = user_data;
+
+  a->finished = TRUE;
+}
+
 /* Soup thread, once the answer is made. */
 static void
 answer_done (GObject * source, GAsyncResult * result, gpointer user_data)
@@ -237,7 +250,9 @@ answer_done (GObject * source, GAsyncResult * result, gpointer user_data)
     g_clear_error (&error);
     gst_rtcbot_webrtc_peer_remove (a->peer, "no answer could be made");
   }
-  soup_server_message_unpause (a->msg);
+  /* a message whose connection closed while it waited is done with */
+  if (!a->finished)
+    soup_server_message_unpause (a->msg);
 
   g_mutex_lock (&http->lock);
   http->pending--;
@@ -292,6 +307,8 @@ on_connect (SoupServer * server, SoupServerMessage * msg, const char *path,
   a->msg = g_object_ref (msg);
   a->peer = peer;
   a->offer = offer;
+  a->finished_id = g_signal_connect (msg, "finished",
+      G_CALLBACK (on_answering_finished), a);
   soup_server_message_pause (msg);
   g_mutex_lock (&http->lock);
   http->pending++;

@@ -18,7 +18,12 @@ belong to the benchmark (docs/benchmarks.md), not here:
   and back once freed, while the free one keeps the full picture (640
   wide), at least 20 fps and 700 kbit/s (30 in the benchmark; two
   Chromiums and two encoders share the machine's two cores here);
-  neither loses a control message.
+  neither loses a control message;
+* one aiortc viewer (bench/badlink/aiortc_viewer.py: receiver reports and
+  NACKs, no transport-wide feedback, as RTCBot's Python peers): no control
+  message is lost, the video sent falls under the link while it is shaped,
+  and the control RTT's median over the shaped phase stays under 400 ms
+  (over a second when the estimate followed receiver reports alone).
 
 Skipped (exit 77) without root (network namespaces, tc) or Chromium.
 """
@@ -80,14 +85,19 @@ def average(samples, field):
     return sum(s[field] for s in samples) / max(len(samples), 1)
 
 
-def check_viewer(name, result, marks, shaped_viewer):
-    phases = result["phases"]
+def check_nothing_lost(name, phases):
     good = True
     for phase in ("free", "shaped", "recovered"):
         p = phases[phase]
         good &= check(p["lost"] == 0 and p["sent"] > 0,
                       "%s, %s: %d of %d control messages lost" %
                       (name, phase, p["lost"], p["sent"]))
+    return good
+
+
+def check_viewer(name, result, marks, shaped_viewer):
+    phases = result["phases"]
+    good = check_nothing_lost(name, phases)
     shaped = phases["shaped"]
     timeline = result["timeline"]
     if shaped_viewer:
@@ -123,6 +133,19 @@ def check_viewer(name, result, marks, shaped_viewer):
     return good
 
 
+def check_aiortc_viewer(result, marks):
+    good = check_nothing_lost("aiortc viewer", result["phases"])
+    under = seconds_in(result["timeline"], marks["shape_on"] + 1,
+                       marks["shape_off"])
+    kbps = average(under, "kbps")
+    good &= check(under and kbps < 380, "aiortc viewer: %.0f kbit/s received "
+                  "while shaped to 400" % kbps)
+    p50 = result["phases"]["shaped"]["rtt_p50_ms"]
+    good &= check(p50 is not None and p50 < 400, "aiortc viewer: control RTT "
+                  "p50 %s ms while shaped" % p50)
+    return good
+
+
 def main():
     build_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         HERE, "..", "..", "build")
@@ -137,6 +160,9 @@ def main():
     two = bench(build_dir, "--viewers", "2")
     for name, result in sorted(two["viewer_results"].items()):
         good &= check_viewer(name, result, two["marks_s"], name == "shaped")
+
+    aiortc = bench(build_dir, "--viewer", "aiortc")
+    good &= check_aiortc_viewer(aiortc, aiortc["marks_s"])
     for what in FAILED:
         log("FAILED: %s", what)
     return 0 if good else 1

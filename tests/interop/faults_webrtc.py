@@ -39,6 +39,7 @@ aiohttp or aiortc cannot be imported.
 """
 
 import os
+import socket
 import sys
 import time
 import unittest
@@ -66,6 +67,10 @@ CONNECT_TIMEOUT_S = 20.0
 # how long a test waits for the element to notice a SIGKILLed peer: two
 # keepalive periods of libnice (25 s each) and a margin
 KILL_WAIT_S = float(os.environ.get("FAULTS_KILL_WAIT_S", 80))
+# an offer aiortc made, as RTCBot's Python client posts it
+AIORTC_OFFER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                            "fuzz", "corpus", "fuzz_description",
+                            "aiortc_offer.json")
 
 
 def connect_url(port):
@@ -312,6 +317,36 @@ class HttpSlowloris(RtcFaultTestCase):
         peer.expect("open", CONNECT_TIMEOUT_S)
         assert_idle_connections_closed(self, socks, 10)
         self.assertEqual(w.get_property("peers"), 1)
+        self.assert_no_error(bus)
+
+    def test_stopped_before_answer(self):
+        """The element stopped while offers posted to it are still being
+        answered, their clients gone or not: each answer is dropped with its
+        message (unpausing a message whose connection has closed is a
+        critical, fatal here), and once playing again the next peer is
+        served."""
+        pipeline, bus, w, port = self.server_element()
+        with open(AIORTC_OFFER, "rb") as f:
+            offer = f.read()
+        request = (b"POST /connect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   b"Content-Type: application/json\r\n"
+                   b"Content-Length: %d\r\n\r\n" % len(offer) + offer)
+        for round in range(3):
+            socks = [socket.create_connection(("127.0.0.1", port), 5)
+                     for _ in range(4)]
+            for i, sock in enumerate(socks):
+                sock.sendall(request)
+                if i % 2:
+                    sock.close()
+            # the answers wait for ICE gathering: stopped meanwhile
+            time.sleep(0.05 * round)
+            self.set_state(pipeline, Gst.State.NULL)
+            for sock in socks:
+                sock.close()
+            self.set_state(pipeline, Gst.State.PLAYING)
+            port = w.get_property("bound-port")
+        peer = self.peer("rtc-offer", connect_url(port))
+        peer.expect("open", CONNECT_TIMEOUT_S)
         self.assert_no_error(bus)
 
     def test_finished_requests_leave_no_socket(self):
