@@ -742,6 +742,7 @@ GST_START_TEST (test_absurd_feedback)
   GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
       MAX_BITRATE, START_BITRATE);
   GstRtcbotCongestionPacket packets[64];
+  guint8 fci[64];
   GRand *rand = g_rand_new_with_seed (42);
   static const GstClockTime edges[] = { 0, 1, G_MAXINT64, G_MAXUINT64 - 1,
     G_MAXUINT64, G_MAXINT64 + (guint64) 1
@@ -765,8 +766,10 @@ GST_START_TEST (test_absurd_feedback)
         g_rand_int_range (rand, 0, 256), edges[round % G_N_ELEMENTS (edges)]);
     gst_rtcbot_congestion_on_sent (cc, edges[round % G_N_ELEMENTS (edges)],
         g_rand_int (rand));
+    for (i = 0; i < G_N_ELEMENTS (fci); i++)
+      fci[i] = g_rand_int (rand);
     gst_rtcbot_congestion_on_nack (cc, edges[round % G_N_ELEMENTS (edges)],
-        (const guint8 *) packets, g_rand_int_range (rand, 0, 64));
+        fci, g_rand_int_range (rand, 0, G_N_ELEMENTS (fci) + 1));
     /* at most 1.2 times the maximum, for 150 ms at most */
     fail_unless (gst_rtcbot_congestion_probe_padding (cc,
             edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))]) <=
