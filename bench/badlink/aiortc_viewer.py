@@ -22,6 +22,7 @@ NUL-separated JSON as with Chromium's DevTools pipe: {"id", "command":
 """
 import argparse
 import asyncio
+import collections
 import json
 import os
 import sys
@@ -70,7 +71,7 @@ class Viewer:
         self.first_frame_at = None
         self.frames = 0
         self.size = (None, None)
-        self.intervals = []
+        self.intervals = collections.deque(maxlen=FREEZE_WINDOW)
         self.last_frame = None
         self.freezes = 0
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -94,7 +95,7 @@ class Viewer:
                 mean = sum(self.intervals) / len(self.intervals)
                 if interval >= max(3 * mean, mean + FREEZE_MIN_EXTRA_S):
                     self.freezes += 1
-            self.intervals = (self.intervals + [interval])[-FREEZE_WINDOW:]
+            self.intervals.append(interval)
         self.last_frame = now
         self.frames += 1
         self.size = (frame.width, frame.height)

@@ -140,20 +140,20 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define PROBE_GAIN 2.0
 /* A probe lasts until it has sent PROBE_BURST bytes of padding, at least
  * PROBE_DURATION and at most PROBE_LONGEST (PROBE_DURATION only, at the
- * edge of a link found just before). The token bucket of a shaper
- * or a policer lets a burst through at any rate after the sender stayed
- * under the link, as an encoder held at a small level does: a shorter
- * probe gets through whole, and the level its result allows sends
- * keyframes that fill the queue for a second. Once the bucket is empty
- * the probe's packets queue, and its feedback ends it: the queue it
- * leaves is what it sent within a round trip. */
+ * edge of a link found just before). The token bucket of a shaper or a
+ * policer lets a burst through at any rate after the sender stayed under
+ * the link, as an encoder held at a small level does: a shorter probe
+ * gets through whole, and the level its result allows sends keyframes
+ * that fill the queue for a second. Once the bucket is empty the probe's
+ * packets queue, and its feedback ends it: the queue it leaves is what it
+ * sent within a round trip. */
 #define PROBE_DURATION (150 * GST_MSECOND)
+#define PROBE_LONGEST (500 * GST_MSECOND)
+#define PROBE_BURST 32000
 /* padding goes out between frames, for the time since the last at most
  * this (a frame interval at the lowest frame rate of the levels, 7.5/s):
  * a gap in the frames is no reason for a burst */
 #define PADDING_SPAN (150 * GST_MSECOND)
-#define PROBE_LONGEST (500 * GST_MSECOND)
-#define PROBE_BURST 32000
 /* A probe's packet that waited this long found the link full: longer
  * than the padding of one frame, sent at once, waits on a link that
  * carries it. Those packets left the queue back to back, at the link's
@@ -196,8 +196,8 @@ typedef struct
   gdouble rate;                 /* bits/s of the last full window, 0 = none */
 } DeliveryWindow;
 
-/* Packets that waited in a queue: they left it back to
- * back, at the rate of the link. */
+/* Packets that waited in a queue: they left it back to back, at the rate
+ * of the link. */
 typedef struct
 {
   guint count;
@@ -373,6 +373,13 @@ compute_target (GstRtcbotCongestion * cc)
   if (target == G_MAXDOUBLE)
     return cc->start_bitrate;
   return (guint) CLAMP (target, cc->min_bitrate, cc->max_bitrate);
+}
+
+/* with the lock: whether the peer sends transport-wide feedback */
+static gboolean
+transport_wide (GstRtcbotCongestion * cc)
+{
+  return g_str_equal (cc->feedback, "transport-cc");
 }
 
 /* Releases the lock; calls the target function when the target moved
@@ -895,13 +902,7 @@ queued_packets_rate (const QueuedPackets * q)
 /* ---------------------------------------------------------------------- */
 /* probing                                                                */
 
-/* With the lock: how far a probe may go. Beyond the capacity found at a
- * recent decrease a probe only reaches its edge: a shaper's token bucket
- * lets a burst through at line rate once the sender has stayed below its
- * rate for a while, which is exactly when probes are sent. Later it goes
- * a step at a time; only throughput beyond the edge forgets the capacity
- * (see control_delay_rate()), and no decrease for long only lets the
- * steps grow with the estimate. */
+/* with the lock: a capacity found at a decrease not CAPACITY_LIFETIME ago */
 static gboolean
 capacity_is_recent (GstRtcbotCongestion * cc, GstClockTime now)
 {
@@ -910,6 +911,13 @@ capacity_is_recent (GstRtcbotCongestion * cc, GstClockTime now)
       && now - cc->last_decrease < CAPACITY_LIFETIME;
 }
 
+/* With the lock: how far a probe may go. Beyond the capacity found at a
+ * recent decrease a probe only reaches its edge: a shaper's token bucket
+ * lets a burst through at line rate once the sender has stayed below its
+ * rate for a while, which is exactly when probes are sent. Later it goes
+ * a step at a time; only throughput beyond the edge forgets the capacity
+ * (see control_delay_rate()), and no decrease for long only lets the
+ * steps grow with the estimate. */
 static gdouble
 probe_ceiling (GstRtcbotCongestion * cc, GstClockTime now)
 {
@@ -1018,8 +1026,7 @@ probe_wanted (GstRtcbotCongestion * cc, GstClockTime now, guint target)
 {
   /* near the top the increase closes the rest: an encoder that never
    * fills its maximum would otherwise be probed for ever */
-  if (!g_str_equal (cc->feedback, "transport-cc")
-      || cc->signal != GST_RTCBOT_CONGESTION_NORMAL
+  if (!transport_wide (cc) || cc->signal != GST_RTCBOT_CONGESTION_NORMAL
       || target >= PROBE_BELOW_MAX * cc->max_bitrate || now < cc->next_probe)
     return FALSE;
   if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
@@ -1067,7 +1074,6 @@ gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc, GstClockTime now)
      * a bucket, and would leave a queue where the link is full */
     probe->end = now + (capacity_is_recent (cc, now) ? PROBE_DURATION :
         PROBE_LONGEST);
-    probe->paid_until = 0;
     /* what it could find is all it sends: beyond that its padding would
      * only fill the queue that messages cross */
     probe->rate = MIN (PROBE_GAIN * target, cc->max_bitrate * 1.2);
@@ -1118,7 +1124,7 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
     if (GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
         && now >= cc->last_loss_decrease
         && now - cc->last_loss_decrease < interval)
-      goto done;
+      return;
     cc->loss_rate *= 1 - 0.5 * loss;
     /* a link dropping what it cannot carry says its rate at once: the
      * steps above take seconds to get there from far */
@@ -1136,7 +1142,6 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   } else if (loss < LOSS_LOW) {
     cc->loss_rate *= pow (INCREASE_PER_SECOND, seconds);
   }
-done:
   cc->loss_rate = bounded (cc, cc->loss_rate);
 }
 
@@ -1266,7 +1271,7 @@ gst_rtcbot_congestion_on_remb (GstRtcbotCongestion * cc, GstClockTime now,
     guint64 bitrate)
 {
   g_mutex_lock (&cc->lock);
-  if (g_strcmp0 (cc->feedback, "transport-cc") != 0)
+  if (!transport_wide (cc))
     cc->feedback = "remb";
   cc->remb_rate = bounded (cc, (gdouble) bitrate);
   GST_LOG ("REMB %" G_GUINT64_FORMAT " bit/s", bitrate);
@@ -1305,10 +1310,8 @@ gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
    * transport-wide feedback what arrived is known packet by packet, and
    * what was sent since the last report counts the holds of the
    * delay-based part as an idle link */
-  if (g_str_equal (cc->feedback, "transport-cc"))
-    sent = 0;
   update_loss_rate (cc, now, fraction_lost / 256.0, queueing,
-      (1 - fraction_lost / 256.0) * sent);
+      transport_wide (cc) ? 0 : (1 - fraction_lost / 256.0) * sent);
   unlock_and_report (cc);
 }
 
@@ -1374,7 +1377,7 @@ gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc, GstClockTime now,
   /* what was sent lately, less the share lost, arrived: the link's rate */
   if (cc->nack_span >= MIN_LOSS_PACKETS) {
     loss = MIN (1.0, (gdouble) cc->nack_lost / cc->nack_span);
-    if (loss > LOSS_HIGH && !g_str_equal (cc->feedback, "transport-cc"))
+    if (loss > LOSS_HIGH && !transport_wide (cc))
       update_loss_rate (cc, now, loss, FALSE,
           (1 - loss) * rate_window_rate (&cc->sent, now));
     cc->nack_lost = cc->nack_span = 0;
@@ -1419,12 +1422,12 @@ gst_rtcbot_congestion_get_target (GstRtcbotCongestion * cc)
 gboolean
 gst_rtcbot_congestion_has_transport_feedback (GstRtcbotCongestion * cc)
 {
-  gboolean transport_wide;
+  gboolean has;
 
   g_mutex_lock (&cc->lock);
-  transport_wide = g_str_equal (cc->feedback, "transport-cc");
+  has = transport_wide (cc);
   g_mutex_unlock (&cc->lock);
-  return transport_wide;
+  return has;
 }
 
 static const gchar *

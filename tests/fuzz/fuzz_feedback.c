@@ -22,9 +22,9 @@
  * of records, each a kind byte and its fields, fed as REMB blocks (parsed
  * by gst_rtcbot_congestion_parse_remb), receiver reports, transport-wide
  * packet reports, generic NACKs and sent packets, with arbitrary times
- * (zero, huge, backwards, wrapped). Besides memory errors and UB it checks what the
- * header promises: the target never leaves [min, max], and the stats are
- * always there. */
+ * (zero, huge, backwards, wrapped). Besides memory errors and UB it checks
+ * what the header promises: the target never leaves [min, max], and the
+ * stats are always there. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -63,6 +63,21 @@ take (Reader * r, guint bytes)
   return v;
 }
 
+/* A length byte, then up to that many bytes (at most @max) into @out;
+ * returns how many. */
+static guint
+take_bytes (Reader * r, guint8 * out, gsize max)
+{
+  gsize n = take (r, 1);
+
+  /* MIN evaluates its arguments twice */
+  n = MIN (n, MIN (max, r->size));
+  memcpy (out, r->data, n);
+  r->data += n;
+  r->size -= n;
+  return n;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
@@ -84,12 +99,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         guint32 ssrcs[4];
         guint n_ssrcs;
 
-        /* MIN evaluates its arguments twice */
-        n = take (&r, 1);
-        n = MIN (n, MIN (sizeof (fci), r.size));
-        memcpy (fci, r.data, n);
-        r.data += n;
-        r.size -= n;
+        n = take_bytes (&r, fci, sizeof (fci));
         if (gst_rtcbot_congestion_parse_remb (fci, n, &bitrate, ssrcs, 4,
                 &n_ssrcs)) {
           FUZZ_CHECK (n_ssrcs <= 4 && n_ssrcs <= fci[4]);
@@ -101,17 +111,6 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         gst_rtcbot_congestion_on_receiver_report (cc, now, take (&r, 1),
             take (&r, 8));
         break;
-      case 3:{
-        guint8 fci[64];
-
-        n = take (&r, 1);
-        n = MIN (n, MIN (sizeof (fci), r.size));
-        memcpy (fci, r.data, n);
-        r.data += n;
-        r.size -= n;
-        gst_rtcbot_congestion_on_nack (cc, now, fci, n);
-        break;
-      }
       case 2:
         n = take (&r, 1) % (G_N_ELEMENTS (packets) + 1);
         for (i = 0; i < n; i++) {
@@ -121,6 +120,13 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         }
         gst_rtcbot_congestion_on_packets (cc, now, packets, n);
         break;
+      case 3:{
+        guint8 fci[64];
+
+        n = take_bytes (&r, fci, sizeof (fci));
+        gst_rtcbot_congestion_on_nack (cc, now, fci, n);
+        break;
+      }
       default:{
         /* a probe pads up to 1.2 times the maximum, for 150 ms at most
          * since the frame before */

@@ -95,19 +95,22 @@ def check_nothing_lost(name, phases):
     return good
 
 
+def check_under_link(name, timeline, marks):
+    # samples that began after the shaping: the one across it still holds
+    # up to a second of the free link's rate
+    under = seconds_in(timeline, marks["shape_on"] + 1, marks["shape_off"])
+    kbps = average(under, "kbps")
+    return check(under and kbps < 380,
+                 "%s: %.0f kbit/s received while shaped to 400" % (name, kbps))
+
+
 def check_viewer(name, result, marks, shaped_viewer):
     phases = result["phases"]
     good = check_nothing_lost(name, phases)
     shaped = phases["shaped"]
     timeline = result["timeline"]
     if shaped_viewer:
-        # samples that began after the shaping: the one across it still
-        # holds up to a second of the free link's rate
-        under = seconds_in(timeline, marks["shape_on"] + 1, marks["shape_off"])
-        kbps = average(under, "kbps")
-        good &= check(under and kbps < 380,
-                      "%s: %.0f kbit/s received while shaped to 400" %
-                      (name, kbps))
+        good &= check_under_link(name, timeline, marks)
         widths = [s["width"] for s in seconds_in(
             timeline, marks["shape_on"], marks["shape_off"])
             if s.get("width")]
@@ -135,11 +138,7 @@ def check_viewer(name, result, marks, shaped_viewer):
 
 def check_aiortc_viewer(result, marks):
     good = check_nothing_lost("aiortc viewer", result["phases"])
-    under = seconds_in(result["timeline"], marks["shape_on"] + 1,
-                       marks["shape_off"])
-    kbps = average(under, "kbps")
-    good &= check(under and kbps < 380, "aiortc viewer: %.0f kbit/s received "
-                  "while shaped to 400" % kbps)
+    good &= check_under_link("aiortc viewer", result["timeline"], marks)
     p50 = result["phases"]["shaped"]["rtt_p50_ms"]
     good &= check(p50 is not None and p50 < 400, "aiortc viewer: control RTT "
                   "p50 %s ms while shaped" % p50)

@@ -331,7 +331,7 @@ class HttpSlowloris(RtcFaultTestCase):
         request = (b"POST /connect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    b"Content-Type: application/json\r\n"
                    b"Content-Length: %d\r\n\r\n" % len(offer) + offer)
-        for round in range(3):
+        for attempt in range(3):
             socks = [socket.create_connection(("127.0.0.1", port), 5)
                      for _ in range(4)]
             for i, sock in enumerate(socks):
@@ -339,7 +339,7 @@ class HttpSlowloris(RtcFaultTestCase):
                 if i % 2:
                     sock.close()
             # the answers wait for ICE gathering: stopped meanwhile
-            time.sleep(0.05 * round)
+            time.sleep(0.05 * attempt)
             self.set_state(pipeline, Gst.State.NULL)
             for sock in socks:
                 sock.close()

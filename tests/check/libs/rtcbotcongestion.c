@@ -392,11 +392,6 @@ GST_START_TEST (test_hold_ends_with_queue)
 
 GST_END_TEST;
 
-/* Soon after a decrease, a probe sends no more than a step past the link
- * found then, however far the estimate has grown while the encoder sent
- * less, and later ones end once their feedback shows the link full: the
- * padding beyond that would only fill the shaper's queue, which messages
- * wait in. */
 /* A probing sender on a free 1.5 Mbit/s link, shaped to 400 kbit/s by a
  * token bucket of 16 kB; its encoder then fills @app_limit at most
  * (a smaller level) for @seconds. */
@@ -411,6 +406,11 @@ shaped_app_limited (Link * link, guint app_limit, gdouble seconds)
   run (link, seconds);
 }
 
+/* Soon after a decrease, a probe sends no more than a step past the link
+ * found then, however far the estimate has grown while the encoder sent
+ * less, and later ones end once their feedback shows the link full: the
+ * padding beyond that would only fill the shaper's queue, which messages
+ * wait in. */
 GST_START_TEST (test_probe_after_decrease)
 {
   Link link;
