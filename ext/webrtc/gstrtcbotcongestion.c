@@ -62,6 +62,10 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * the queue at the bottleneck fills slowly and is caught early. */
 #define ADDITIVE_PACKET_BITS (1200 * 8)
 #define RESPONSE_TIME_BASE (100 * GST_MSECOND)
+/* The round trip of a response time is the longest of this span: right
+ * after a queue has drained the round trip is short again, but the path
+ * that built it is as slow to show the next one */
+#define RTT_PEAK_SPAN (5 * GST_SECOND)
 #define CAPACITY_SMOOTHING 0.95
 /* how long after the last decrease the capacity it found holds probes
  * back; an encoder held below the link (a smaller level) cannot show a
@@ -78,6 +82,11 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
 #define CAPACITY_EXPIRY (6 * GST_SECOND)
 /* throughput above the capacity for this long says the link has grown */
 #define GROWN_LINK_TIME (2 * GST_SECOND)
+/* Above the rate the link carried at the last decrease for losses or
+ * queueing, the loss-based estimate grows by this share of it a second,
+ * for this long after that decrease */
+#define LOSS_ADDITIVE_SHARE 0.10
+#define LOSS_CAPACITY_LIFETIME (5 * GST_SECOND)
 /* loss thresholds of the loss-based estimate (GCC's 2 % and 10 %) */
 #define LOSS_LOW 0.02
 #define LOSS_HIGH 0.10
@@ -90,11 +99,17 @@ GST_DEBUG_CATEGORY_STATIC (congestion_debug);
  * longer than NACK_FRESH starts the count afresh (the losses before were
  * long ago). */
 #define NACK_FRESH 1000
+/* video packets remembered by sequence number, for a peer without
+ * transport-wide feedback: its NACKs and receiver reports are read against
+ * when, and at what rate, the packets they speak of were sent */
+#define SENT_HISTORY 1024
 /* receiver reports closer together than this tell no rate */
 #define REPORT_MIN_SPAN (200 * GST_MSECOND)
 /* a round-trip this much above the smallest seen means queues filling
  * (for peers that give only receiver reports) */
 #define RTT_QUEUEING (150 * GST_MSECOND)
+/* a round trip this share of the one before: the queue is draining */
+#define RTT_DRAINING 0.9
 /* a target change smaller than this share is not reported */
 #define REPORT_CHANGE 0.03
 /* A standing queue: one-way delay this far above the smallest seen over
@@ -207,6 +222,14 @@ typedef struct
   GstClockTimeDiff first_delay, last_delay;     /* their waits */
 } QueuedPackets;
 
+/* A video packet sent, in SENT_HISTORY */
+typedef struct
+{
+  GstClockTime send_time;       /* NONE: no packet */
+  guint size;
+  guint16 seq;
+} SentPacket;
+
 /* One probe: sent between start and end, measured from its feedback */
 typedef struct
 {
@@ -279,15 +302,27 @@ struct _GstRtcbotCongestion
   guint loss_counted, loss_lost;        /* transport-cc, not yet used */
   GstClockTime rtt;
   GstClockTime min_rtt;
+  GstClockTime rtt_peak, rtt_peak_time; /* the longest lately, and when */
 
   RateWindow sent;
-  /* bytes sent since the last receiver report, and when that came */
+  /* bytes sent since the last receiver report, and when that came, and
+   * the highest video sequence number it gave (-1 = none) */
   guint64 sent_since_report;
   GstClockTime last_report;
-  /* packets NACKed and the sequence numbers they span, not yet counted;
-   * the newest sequence number NACKed so far, -1 = none */
+  gint32 report_highest;
+  /* the last round trip showed a queue (peers without transport-wide
+   * feedback): no increase until one shows none */
+  gboolean rtt_queueing;
+  /* bits/s that got through at the last decrease for losses or queueing,
+   * from receiver reports and NACKs, and when; 0 = unknown */
+  gdouble loss_capacity;
+  GstClockTime loss_capacity_time;
+  /* packets NACKed and the sequence numbers they span since nack_from,
+   * not yet counted; the newest sequence number NACKed so far, -1 = none */
   guint nack_lost, nack_span;
+  guint16 nack_from;
   gint32 newest_nacked;
+  SentPacket history[SENT_HISTORY];     /* by sequence number */
   const gchar *feedback;        /* the best kind received so far */
 
   Probe probe;
@@ -303,6 +338,7 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
 {
   GstRtcbotCongestion *cc = g_new0 (GstRtcbotCongestion, 1);
   static gsize debug_initialized = 0;
+  guint i;
 
   if (g_once_init_enter (&debug_initialized)) {
     GST_DEBUG_CATEGORY_INIT (congestion_debug, "rtcbotcongestion", 0,
@@ -318,6 +354,7 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->threshold = THRESHOLD_START;
   cc->rtt = GST_CLOCK_TIME_NONE;
   cc->min_rtt = GST_CLOCK_TIME_NONE;
+  cc->rtt_peak = GST_CLOCK_TIME_NONE;
   cc->first_arrival = GST_CLOCK_TIME_NONE;
   cc->last_threshold_update = GST_CLOCK_TIME_NONE;
   cc->last_delay_update = GST_CLOCK_TIME_NONE;
@@ -336,8 +373,11 @@ gst_rtcbot_congestion_new (guint min_bitrate, guint max_bitrate,
   cc->floor_window_start = GST_CLOCK_TIME_NONE;
   cc->hold_until = GST_CLOCK_TIME_NONE;
   cc->last_report = GST_CLOCK_TIME_NONE;
+  cc->report_highest = -1;
   cc->newest_nacked = -1;
   cc->beyond_capacity_since = GST_CLOCK_TIME_NONE;
+  for (i = 0; i < SENT_HISTORY; i++)
+    cc->history[i].send_time = GST_CLOCK_TIME_NONE;
   return cc;
 }
 
@@ -676,6 +716,19 @@ queue_delay (GstRtcbotCongestion * cc)
   return cc->last_delay - floor;
 }
 
+/* with the lock: the round trip the increase waits on, see RTT_PEAK_SPAN */
+static GstClockTime
+response_rtt (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  GstClockTime rtt = GST_CLOCK_TIME_IS_VALID (cc->rtt) ? cc->rtt :
+      100 * GST_MSECOND;
+
+  if (GST_CLOCK_TIME_IS_VALID (cc->rtt_peak) && now >= cc->rtt_peak_time
+      && now - cc->rtt_peak_time <= RTT_PEAK_SPAN)
+    rtt = MAX (rtt, cc->rtt_peak);
+  return MIN (rtt, GST_SECOND);
+}
+
 /* The delay-based estimate after a feedback report (AIMD). @shrunk_to:
  * the link's new rate when the report shows it has just shrunk, else 0;
  * @drained_at: the rate at which the report's queued packets left the
@@ -822,9 +875,7 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
         cc->beyond_capacity_since = GST_CLOCK_TIME_NONE;
       }
       if (cc->capacity > 0) {
-        GstClockTime response = RESPONSE_TIME_BASE +
-            (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? MIN (cc->rtt, GST_SECOND) :
-            100 * GST_MSECOND);
+        GstClockTime response = RESPONSE_TIME_BASE + response_rtt (cc, now);
 
         increased = cc->delay_rate + ADDITIVE_PACKET_BITS * seconds *
             GST_SECOND / response;
@@ -1128,19 +1179,42 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
     cc->loss_rate *= 1 - 0.5 * loss;
     /* a link dropping what it cannot carry says its rate at once: the
      * steps above take seconds to get there from far */
-    if (delivered > 0)
+    if (delivered > 0) {
       cc->loss_rate = MIN (cc->loss_rate, DECREASE_FACTOR * delivered);
+      cc->loss_capacity = delivered;
+      cc->loss_capacity_time = now;
+    }
     cc->last_loss_decrease = now;
     GST_DEBUG ("loss %.2f: loss-based estimate %.0f bit/s", loss,
         cc->loss_rate);
   } else if (queueing) {
-    /* a round trip growing, one report at a time; no episode of losses
-     * (their decrease, when they come, is not held back by it) */
+    /* a queue filling, one report at a time; no episode of losses (their
+     * decrease, when they come, is not held back by it). What the peer
+     * received meanwhile is what the link carries: under it the queue
+     * drains. */
     cc->loss_rate *= DECREASE_FACTOR;
+    if (delivered > 0) {
+      cc->loss_rate = MIN (cc->loss_rate, DECREASE_FACTOR * delivered);
+      cc->loss_capacity = delivered;
+      cc->loss_capacity_time = now;
+    }
     GST_DEBUG ("round trip growing: loss-based estimate %.0f bit/s",
         cc->loss_rate);
-  } else if (loss < LOSS_LOW) {
-    cc->loss_rate *= pow (INCREASE_PER_SECOND, seconds);
+  } else if (loss < LOSS_LOW && !cc->rtt_queueing) {
+    gdouble grown = cc->loss_rate * pow (INCREASE_PER_SECOND, seconds);
+
+    /* Beyond the rate the link carried at the last decrease, slowly: the
+     * queue of a link found again fills over seconds, and the next round
+     * trip shows it before it drops. Long after that decrease the link
+     * may have grown: an encoder held at a level under it cannot show
+     * that, so the rate found is let go. */
+    if (cc->loss_capacity > 0 && now >= cc->loss_capacity_time
+        && now - cc->loss_capacity_time > LOSS_CAPACITY_LIFETIME)
+      cc->loss_capacity = 0;
+    if (cc->loss_capacity > 0 && grown > cc->loss_capacity)
+      grown = MIN (grown, MAX (cc->loss_rate, cc->loss_capacity) +
+          LOSS_ADDITIVE_SHARE * cc->loss_capacity * seconds);
+    cc->loss_rate = grown;
   }
   cc->loss_rate = bounded (cc, cc->loss_rate);
 }
@@ -1278,40 +1352,155 @@ gst_rtcbot_congestion_on_remb (GstRtcbotCongestion * cc, GstClockTime now,
   unlock_and_report (cc);
 }
 
+/* with the lock: when video packet @seq was sent, NONE when unknown */
+static GstClockTime
+sent_time (GstRtcbotCongestion * cc, guint16 seq)
+{
+  SentPacket *p = &cc->history[seq % SENT_HISTORY];
+
+  return p->seq == seq ? p->send_time : GST_CLOCK_TIME_NONE;
+}
+
+/* with the lock: whether video packet @seq went out before the last
+ * decrease for losses, at a rate already left behind */
+static gboolean
+sent_before_loss_decrease (GstRtcbotCongestion * cc, guint16 seq)
+{
+  GstClockTime sent = sent_time (cc, seq);
+
+  return GST_CLOCK_TIME_IS_VALID (sent)
+      && GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
+      && sent < cc->last_loss_decrease;
+}
+
+/* with the lock: the bytes of the video packets after @from up to @to,
+ * 0 when they are not all known */
+static guint64
+history_bytes (GstRtcbotCongestion * cc, guint16 from, guint16 to)
+{
+  guint64 bytes = 0;
+  guint16 seq;
+
+  if ((guint16) (to - from) >= SENT_HISTORY
+      || !GST_CLOCK_TIME_IS_VALID (sent_time (cc, from)))
+    return 0;
+  for (seq = from + 1; seq != (guint16) (to + 1); seq++) {
+    if (!GST_CLOCK_TIME_IS_VALID (sent_time (cc, seq)))
+      return 0;
+    bytes += cc->history[seq % SENT_HISTORY].size;
+  }
+  return bytes;
+}
+
+/* with the lock: the rate (bits/s) the video packets after @from up to
+ * @to were sent at, 0 when unknown */
+static gdouble
+history_rate (GstRtcbotCongestion * cc, guint16 from, guint16 to)
+{
+  GstClockTime first = sent_time (cc, from), last = sent_time (cc, to);
+
+  if (!GST_CLOCK_TIME_IS_VALID (first) || !GST_CLOCK_TIME_IS_VALID (last)
+      || last < first + DELIVERY_MIN_SPAN)
+    return 0;
+  return history_bytes (cc, from, to) * 8.0 * GST_SECOND / (last - first);
+}
+
+/**
+ * gst_rtcbot_congestion_on_sent_video:
+ * @cc: the estimator
+ * @now: the sender's clock, as given to gst_rtcbot_congestion_on_sent()
+ * @seq: the packet's RTP sequence number
+ * @size: its bytes
+ *
+ * A video packet went to a peer without transport-wide feedback (it is
+ * also counted with gst_rtcbot_congestion_on_sent()). Its NACKs and
+ * receiver reports name packets by these numbers: they tell at what rate
+ * the lost packets were sent, and whether before the last decrease.
+ */
+void
+gst_rtcbot_congestion_on_sent_video (GstRtcbotCongestion * cc,
+    GstClockTime now, guint16 seq, guint size)
+{
+  SentPacket *p = &cc->history[seq % SENT_HISTORY];
+
+  g_mutex_lock (&cc->lock);
+  p->seq = seq;
+  p->send_time = now;
+  p->size = size;
+  g_mutex_unlock (&cc->lock);
+}
+
+/**
+ * gst_rtcbot_congestion_on_receiver_report:
+ * @cc: the estimator
+ * @now: the sender's clock, as given to gst_rtcbot_congestion_on_sent()
+ * @fraction_lost: of the report block, in 256ths
+ * @highest_seq: the highest sequence number received, of the report block
+ *   on the video stream (its low 16 bits), -1 when unknown
+ * @rtt: the round trip the report gives, NONE when it gives none
+ */
 void
 gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
-    GstClockTime now, guint8 fraction_lost, GstClockTime rtt)
+    GstClockTime now, guint8 fraction_lost, gint32 highest_seq,
+    GstClockTime rtt)
 {
-  gboolean queueing = FALSE;
-  gdouble sent = 0;
+  gdouble loss = fraction_lost / 256.0, sent = 0, delivered = 0;
+  gboolean queueing = FALSE, old_rate = FALSE;
 
   g_mutex_lock (&cc->lock);
   /* the blocks of one compound packet (one per stream) come together:
    * the first stands for all */
   if (!GST_CLOCK_TIME_IS_VALID (cc->last_report) || now < cc->last_report
       || now - cc->last_report >= REPORT_MIN_SPAN) {
-    if (GST_CLOCK_TIME_IS_VALID (cc->last_report) && now > cc->last_report)
+    if (GST_CLOCK_TIME_IS_VALID (cc->last_report) && now > cc->last_report) {
       sent = cc->sent_since_report * 8.0 * GST_SECOND / (now - cc->last_report);
+      /* what the peer received between its two reports, when the packets
+       * are known: under a growing queue far less than was sent */
+      if (highest_seq >= 0 && cc->report_highest >= 0)
+        delivered = history_bytes (cc, cc->report_highest, highest_seq) *
+            8.0 * GST_SECOND * (1 - loss) / (now - cc->last_report);
+    }
+    /* its losses are partly of the rate the last decrease answered */
+    old_rate = cc->report_highest >= 0
+        && sent_before_loss_decrease (cc, cc->report_highest);
     cc->sent_since_report = 0;
     cc->last_report = now;
+    if (highest_seq >= 0)
+      cc->report_highest = highest_seq & 0xffff;
   }
   if (g_str_equal (cc->feedback, "none"))
     cc->feedback = "receiver-reports";
   if (GST_CLOCK_TIME_IS_VALID (rtt) && rtt > 0 && rtt < 60 * GST_SECOND) {
-    cc->rtt = rtt;
     if (!GST_CLOCK_TIME_IS_VALID (cc->min_rtt) || rtt < cc->min_rtt)
       cc->min_rtt = rtt;
-    queueing = rtt > 2 * cc->min_rtt + RTT_QUEUEING;
+    /* a queue that is not draining; transport-wide feedback sees queues
+     * packet by packet, far sooner */
+    queueing = !transport_wide (cc) && rtt > 2 * cc->min_rtt + RTT_QUEUEING
+        && !(GST_CLOCK_TIME_IS_VALID (cc->rtt) && rtt < cc->rtt * RTT_DRAINING);
+    cc->rtt_queueing = !transport_wide (cc) && rtt > 2 * cc->min_rtt +
+        RTT_QUEUEING;
+    cc->rtt = rtt;
+    if (!GST_CLOCK_TIME_IS_VALID (cc->rtt_peak) || rtt >= cc->rtt_peak
+        || now < cc->rtt_peak_time || now - cc->rtt_peak_time > RTT_PEAK_SPAN) {
+      cc->rtt_peak = rtt;
+      cc->rtt_peak_time = now;
+    }
   }
   GST_LOG ("receiver report: %.3f lost, round trip %" GST_TIME_FORMAT
-      " (smallest %" GST_TIME_FORMAT ")", fraction_lost / 256.0,
-      GST_TIME_ARGS (rtt), GST_TIME_ARGS (cc->min_rtt));
-  /* the share of what was sent since the last report that arrived; with
-   * transport-wide feedback what arrived is known packet by packet, and
-   * what was sent since the last report counts the holds of the
+      " (smallest %" GST_TIME_FORMAT "), delivered %.0f bit/s", loss,
+      GST_TIME_ARGS (rtt), GST_TIME_ARGS (cc->min_rtt), delivered);
+  if (old_rate && !queueing) {
+    unlock_and_report (cc);
+    return;
+  }
+  /* with transport-wide feedback what arrived is known packet by packet,
+   * and what was sent since the last report counts the holds of the
    * delay-based part as an idle link */
-  update_loss_rate (cc, now, fraction_lost / 256.0, queueing,
-      transport_wide (cc) ? 0 : (1 - fraction_lost / 256.0) * sent);
+  if (transport_wide (cc))
+    delivered = 0;
+  else if (delivered <= 0)
+    delivered = (1 - loss) * sent;
+  update_loss_rate (cc, now, loss, queueing, delivered);
   unlock_and_report (cc);
 }
 
@@ -1335,6 +1524,29 @@ nack_is_new (GstRtcbotCongestion * cc, guint16 seq)
   return 1;
 }
 
+/* With the lock, at a decrease for NACKed losses: the newest packet NACKed
+ * waited in the queue that dropped its neighbours for about as long as
+ * its NACK took beyond the smallest round trip. That queue still holds as
+ * much, filled at the old rate, and at the new rate would drain only by
+ * the share under the link, over seconds, with every control message
+ * waiting in it: media waits instead, as for a standing queue. */
+static void
+hold_for_nacked_queue (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  GstClockTime sent = sent_time (cc, cc->newest_nacked), queued;
+
+  if (!GST_CLOCK_TIME_IS_VALID (sent) || sent > now)
+    return;
+  queued = now - sent;
+  if (GST_CLOCK_TIME_IS_VALID (cc->min_rtt))
+    queued -= MIN (queued, cc->min_rtt);
+  if (queued <= QUEUE_DRAINED)
+    return;
+  cc->hold_until = now + MIN (queued, MAX_HOLD);
+  GST_DEBUG ("NACKed packets waited %" GST_TIME_FORMAT ": media held",
+      GST_TIME_ARGS (queued));
+}
+
 /**
  * gst_rtcbot_congestion_on_nack:
  * @cc: the estimator
@@ -1353,7 +1565,7 @@ gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc, GstClockTime now,
 {
   gint32 before;
   gint span;
-  gdouble loss;
+  gdouble loss, delivered;
   gsize i;
   guint bit;
 
@@ -1369,17 +1581,32 @@ gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc, GstClockTime now,
         cc->nack_lost += nack_is_new (cc, pid + bit + 1);
   }
   span = before >= 0 ? (gint16) (cc->newest_nacked - before) : 0;
-  if (before < 0 || span > NACK_FRESH || span < 0) {
+  if (before < 0 || span > NACK_FRESH || span < 0
+      || sent_before_loss_decrease (cc, cc->newest_nacked)) {
+    /* long ago, or lost at the rate the last decrease answered: the
+     * losses of the new rate are yet to come */
     cc->nack_lost = cc->nack_span = 0;
   } else {
+    if (cc->nack_span == 0)
+      cc->nack_from = before;
     cc->nack_span += span;
   }
-  /* what was sent lately, less the share lost, arrived: the link's rate */
+  GST_LOG ("NACK: %u new losses over %u sequence numbers", cc->nack_lost,
+      cc->nack_span);
+  /* what was sent then, less the share lost, arrived: the link's rate
+   * (the bytes lost would say it less well: over the few packets counted
+   * here, which of them a full queue drops varies too much) */
   if (cc->nack_span >= MIN_LOSS_PACKETS) {
     loss = MIN (1.0, (gdouble) cc->nack_lost / cc->nack_span);
-    if (loss > LOSS_HIGH && !transport_wide (cc))
-      update_loss_rate (cc, now, loss, FALSE,
-          (1 - loss) * rate_window_rate (&cc->sent, now));
+    delivered = history_rate (cc, cc->nack_from, cc->newest_nacked);
+    if (delivered <= 0)
+      delivered = rate_window_rate (&cc->sent, now);
+    delivered *= 1 - loss;
+    if (loss > LOSS_HIGH && !transport_wide (cc)) {
+      update_loss_rate (cc, now, loss, FALSE, delivered);
+      if (cc->last_loss_decrease == now)
+        hold_for_nacked_queue (cc, now);
+    }
     cc->nack_lost = cc->nack_span = 0;
   }
   unlock_and_report (cc);

@@ -67,11 +67,14 @@ void gst_rtcbot_congestion_on_packets (GstRtcbotCongestion * cc,
 void gst_rtcbot_congestion_on_remb (GstRtcbotCongestion * cc,
     GstClockTime now, guint64 bitrate);
 void gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
-    GstClockTime now, guint8 fraction_lost, GstClockTime rtt);
+    GstClockTime now, guint8 fraction_lost, gint32 highest_seq,
+    GstClockTime rtt);
 void gst_rtcbot_congestion_on_nack (GstRtcbotCongestion * cc,
     GstClockTime now, const guint8 * fci, gsize size);
 void gst_rtcbot_congestion_on_sent (GstRtcbotCongestion * cc,
     GstClockTime now, guint bytes);
+void gst_rtcbot_congestion_on_sent_video (GstRtcbotCongestion * cc,
+    GstClockTime now, guint16 seq, guint size);
 
 guint gst_rtcbot_congestion_probe_padding (GstRtcbotCongestion * cc,
     GstClockTime now);

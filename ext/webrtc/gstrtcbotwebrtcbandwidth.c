@@ -34,6 +34,17 @@
 #define STATS_INTERVAL GST_SECOND
 
 static gboolean
+is_video_ssrc (RtcPeer * peer, guint32 ssrc)
+{
+  gboolean video;
+
+  g_mutex_lock (&peer->lock);
+  video = peer->video_ssrc == ssrc;
+  g_mutex_unlock (&peer->lock);
+  return video;
+}
+
+static gboolean
 peer_sends_ssrc (RtcPeer * peer, guint32 ssrc)
 {
   gboolean known = FALSE;
@@ -44,6 +55,29 @@ peer_sends_ssrc (RtcPeer * peer, guint32 ssrc)
     known = peer->ssrcs[i] == ssrc;
   g_mutex_unlock (&peer->lock);
   return known;
+}
+
+/* Whether a report block on @ssrc refers to a sender report no round trip
+ * was measured from yet. A peer that has not received our sender reports
+ * lately refers to the last it had, with its delay since then: the round
+ * trip comes out as the one of that old report, however the path has
+ * changed since (a queue long drained would still read as full). */
+static gboolean
+report_is_fresh (RtcPeer * peer, guint32 ssrc, guint32 lsr)
+{
+  gboolean fresh = FALSE;
+  guint i;
+
+  g_mutex_lock (&peer->lock);
+  for (i = 0; i < peer->n_ssrcs; i++) {
+    if (peer->ssrcs[i] == ssrc) {
+      fresh = peer->measured_lsrs[i] != lsr;
+      peer->measured_lsrs[i] = lsr;
+      break;
+    }
+  }
+  g_mutex_unlock (&peer->lock);
+  return fresh;
 }
 
 /* The middle 32 bits of the NTP time now, as in RTCP's LSR and DLSR. */
@@ -73,12 +107,13 @@ receive_report_blocks (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
     /* blocks about streams that are not ours say nothing of this link */
     if (!peer_sends_ssrc (peer, ssrc))
       continue;
-    if (lsr != 0) {
+    if (lsr != 0 && report_is_fresh (peer, ssrc, lsr)) {
       guint32 elapsed = ntp_now_short () - lsr - dlsr;
 
       rtt = gst_util_uint64_scale (elapsed, GST_SECOND, 65536);
     }
     gst_rtcbot_congestion_on_receiver_report (peer->cc, now, fraction_lost,
+        is_video_ssrc (peer, ssrc) ? (gint32) (exthighestseq & 0xffff) : -1,
         rtt);
   }
 }
@@ -124,7 +159,7 @@ receive_nack (RtcPeer * peer, GstRTCPPacket * packet, GstClockTime now)
 {
   gboolean due;
 
-  if (!peer_sends_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet)))
+  if (!is_video_ssrc (peer, gst_rtcp_packet_fb_get_media_ssrc (packet)))
     return;
   gst_rtcbot_congestion_on_nack (peer->cc, now,
       gst_rtcp_packet_fb_get_fci (packet),
@@ -195,6 +230,13 @@ watch_signal (RtcPeer * peer, GObject * instance, const gchar * signal,
   gst_rtcbot_webrtc_peer_connect (peer, instance, signal, callback);
 }
 
+/* A receiver report gives a round trip only from the sender report it
+ * answers, and a peer answers the last it had until the next comes: with
+ * rtpsession's 5 s between reports, a peer without transport-wide
+ * feedback (aiortc) would show a queue seconds late, or long after it
+ * drained. Browsers report on video every second; so do we. */
+#define SENDER_REPORT_INTERVAL GST_SECOND
+
 /* rtpbin: a source appeared in @session_id; the first time, listen to that
  * session's incoming RTCP. */
 static void
@@ -215,6 +257,8 @@ on_new_ssrc (GstElement * rtpbin, guint session_id, guint ssrc, RtcPeer * peer)
   g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
   if (session == NULL)
     return;
+  g_object_set (session, "rtcp-min-interval", (guint64) SENDER_REPORT_INTERVAL,
+      NULL);
   watch_signal (peer, session, "on-receiving-rtcp",
       G_CALLBACK (on_receiving_rtcp));
   g_object_unref (session);
@@ -240,7 +284,7 @@ gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer)
 /* what is sent, and transport-wide feedback coming back upstream          */
 
 static void
-remember_ssrc (RtcPeer * peer, GstBuffer * buffer)
+remember_ssrc (RtcPeer * peer, GstBuffer * buffer, gboolean video)
 {
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
   guint32 ssrc;
@@ -257,6 +301,8 @@ remember_ssrc (RtcPeer * peer, GstBuffer * buffer)
       break;
   if (i == peer->n_ssrcs && i < G_N_ELEMENTS (peer->ssrcs))
     peer->ssrcs[peer->n_ssrcs++] = ssrc;
+  if (video)
+    peer->video_ssrc = ssrc;
   g_mutex_unlock (&peer->lock);
 }
 
@@ -344,6 +390,8 @@ typedef struct
   RtcPeer *peer;
   gboolean paced;               /* video */
   gboolean probing;             /* video sent with transport-wide numbers */
+  gboolean numbered;            /* video sent without them: NACKs and
+                                 * reports are read by sequence number */
   guint16 seq_shift;
   gboolean frame_ended;         /* the last packet had the marker bit */
   guint32 last_timestamp;
@@ -450,6 +498,20 @@ pass_packet (RtcWatch * watch, GstPad * pad, GstBuffer ** buffer,
   return bytes + padding;
 }
 
+/* For a peer without transport-wide feedback: @buffer, a video packet,
+ * was sent */
+static void
+number_packet (RtcWatch * watch, GstBuffer * buffer, GstClockTime now)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  if (!watch->numbered || !gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return;
+  gst_rtcbot_congestion_on_sent_video (watch->peer->cc, now,
+      gst_rtp_buffer_get_seq (&rtp), gst_buffer_get_size (buffer));
+  gst_rtp_buffer_unmap (&rtp);
+}
+
 /* Whether @watch's stream is paced: video under congestion control */
 static gboolean
 is_paced (RtcWatch * watch)
@@ -534,8 +596,9 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-    remember_ssrc (peer, buffer);
+    remember_ssrc (peer, buffer, watch->paced);
     bytes = pass_packet (watch, pad, &buffer, TRUE, now);
+    number_packet (watch, buffer, now);
     GST_PAD_PROBE_INFO_DATA (info) = buffer;
   } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     /* padding can only start once probing, so this holds for the list */
@@ -544,12 +607,13 @@ on_payloader_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
     list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
     if (gst_buffer_list_length (list) > 0)
-      remember_ssrc (peer, gst_buffer_list_get (list, 0));
+      remember_ssrc (peer, gst_buffer_list_get (list, 0), watch->paced);
     if (rewrite)
       list = gst_buffer_list_make_writable (list);
     for (i = 0; i < gst_buffer_list_length (list); i++) {
       GstBuffer *packet;
 
+      number_packet (watch, gst_buffer_list_get (list, i), now);
       if (!rewrite) {
         bytes += gst_buffer_get_size (gst_buffer_list_get (list, i));
         continue;
@@ -588,6 +652,7 @@ gst_rtcbot_webrtc_bandwidth_watch (RtcPeer * peer, GstElement * payloader,
   watch->peer = gst_rtcbot_webrtc_peer_ref (peer);
   watch->paced = video;
   watch->probing = video && transport_wide;
+  watch->numbered = video && !transport_wide;
   watch->next_send = GST_CLOCK_TIME_NONE;
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,

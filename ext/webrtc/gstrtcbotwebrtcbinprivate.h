@@ -248,6 +248,10 @@ struct _RtcPeer
   gchar *failure;               /* the first error of its transport */
   guint32 ssrcs[8];             /* what we send it under */
   guint n_ssrcs;
+  gint64 video_ssrc;            /* of those, video's; -1 = none yet */
+  /* of each of ssrcs: the sender report its last round trip was measured
+   * from (LSR) */
+  guint32 measured_lsrs[8];
   guint64 rtcp_sessions;        /* rtpbin sessions whose RTCP we read */
   GstClockTime stats_posted;
   GstClockTime keyframe_for_loss;       /* lock: last asked for after a NACK */

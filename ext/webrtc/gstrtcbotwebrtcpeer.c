@@ -923,6 +923,7 @@ gst_rtcbot_webrtc_peer_new (GstRtcbotWebrtcBin * self, const gchar * address,
   GST_OBJECT_UNLOCK (self);
   peer->stats_posted = GST_CLOCK_TIME_NONE;
   peer->keyframe_for_loss = GST_CLOCK_TIME_NONE;
+  peer->video_ssrc = -1;
   peer->layer = -1;
   gst_rtcbot_congestion_set_target_func (peer->cc, on_target, self);
 

@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       }
       case 1:
         gst_rtcbot_congestion_on_receiver_report (cc, now, take (&r, 1),
-            take (&r, 8));
+            (gint32) take (&r, 3) - 1, take (&r, 8));
         break;
       case 2:
         n = take (&r, 1) % (G_N_ELEMENTS (packets) + 1);
@@ -133,7 +133,9 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         guint padding = gst_rtcbot_congestion_probe_padding (cc, now);
 
         FUZZ_CHECK (padding <= MAX_BITRATE * 1.2 * 0.15 / 8 + 1);
-        gst_rtcbot_congestion_on_sent (cc, now, take (&r, 4) + padding);
+        n = take (&r, 4);
+        gst_rtcbot_congestion_on_sent (cc, now, n + padding);
+        gst_rtcbot_congestion_on_sent_video (cc, now, take (&r, 2), n);
         break;
       }
     }

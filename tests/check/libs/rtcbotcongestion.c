@@ -107,6 +107,15 @@ link_clear (Link * link)
 }
 
 static void
+link_sent (Link * link, guint size)
+{
+  gst_rtcbot_congestion_on_sent (link->cc, link->now, size);
+  if (!link->twcc)
+    gst_rtcbot_congestion_on_sent_video (link->cc, link->now, link->sent - 1,
+        size);
+}
+
+static void
 send_packet (Link * link, guint size)
 {
   GstRtcbotCongestionPacket p = { link->now, GST_CLOCK_TIME_NONE, size };
@@ -126,7 +135,7 @@ send_packet (Link * link, guint size)
       link->tokens -= size;
       p.arrival_time = link->now + link->base_rtt / 2;
       g_array_append_val (link->pending, p);
-      gst_rtcbot_congestion_on_sent (link->cc, link->now, size);
+      link_sent (link, size);
       return;
     }
   }
@@ -142,7 +151,7 @@ send_packet (Link * link, guint size)
     link->queue_free = p.arrival_time - link->base_rtt / 2;
   }
   g_array_append_val (link->pending, p);
-  gst_rtcbot_congestion_on_sent (link->cc, link->now, size);
+  link_sent (link, size);
 }
 
 /* Reports what has arrived (or was lost) by now. */
@@ -179,8 +188,11 @@ give_feedback (Link * link)
     gst_rtcbot_congestion_on_packets (link->cc, link->now,
         (GstRtcbotCongestionPacket *) ready->data, ready->len);
   } else if (total > 0) {
+    /* what is still on its way is the newest sent */
     gst_rtcbot_congestion_on_receiver_report (link->cc, link->now,
-        MIN (255, lost * 256 / total), link->base_rtt + queueing);
+        MIN (255, lost * 256 / total),
+        (guint16) (link->sent - 1 - link->pending->len),
+        link->base_rtt + queueing);
   }
   g_array_free (ready, TRUE);
 }
@@ -551,7 +563,8 @@ GST_START_TEST (test_loss_without_delay)
   cc = gst_rtcbot_congestion_new (MIN_BITRATE, MAX_BITRATE, 1000000);
   for (round = 0; round < 10; round++) {
     now += GST_SECOND;
-    gst_rtcbot_congestion_on_receiver_report (cc, now, 51, 30 * GST_MSECOND);
+    gst_rtcbot_congestion_on_receiver_report (cc, now, 51, -1,
+        30 * GST_MSECOND);
   }
   fail_unless (gst_rtcbot_congestion_get_target (cc) < 500000);
   gst_rtcbot_congestion_free (cc);
@@ -660,7 +673,7 @@ GST_START_TEST (test_nacks_repeated)
   /* two packets: 10 and 11 (PID 10, BLP bit 0) */
   GST_WRITE_UINT16_BE (fci, 10);
   GST_WRITE_UINT16_BE (fci + 2, 1);
-  gst_rtcbot_congestion_on_receiver_report (cc, 0, 0, 20 * GST_MSECOND);
+  gst_rtcbot_congestion_on_receiver_report (cc, 0, 0, -1, 20 * GST_MSECOND);
   for (i = 0; i < 100; i++) {
     gst_rtcbot_congestion_on_sent (cc, i * 10 * GST_MSECOND, 1200);
     gst_rtcbot_congestion_on_nack (cc, i * 10 * GST_MSECOND, fci, 4);
@@ -670,6 +683,140 @@ GST_START_TEST (test_nacks_repeated)
   gst_rtcbot_congestion_on_nack (cc, GST_SECOND, NULL, 0);
   gst_rtcbot_congestion_on_nack (cc, GST_SECOND, fci, 3);
   fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), START_BITRATE);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+/* Video packets of PACKET_SIZE at @bitrate from *@now for @seconds,
+ * numbered from *@seq on, as sent to a peer without transport-wide
+ * feedback. */
+static void
+send_video (GstRtcbotCongestion * cc, GstClockTime * now, guint16 * seq,
+    guint bitrate, gdouble seconds)
+{
+  GstClockTime end = *now + seconds * GST_SECOND;
+  GstClockTime spacing = gst_util_uint64_scale (PACKET_SIZE * 8, GST_SECOND,
+      bitrate);
+
+  for (; *now < end; *now += spacing) {
+    gst_rtcbot_congestion_on_sent (cc, *now, PACKET_SIZE);
+    gst_rtcbot_congestion_on_sent_video (cc, *now, (*seq)++, PACKET_SIZE);
+  }
+}
+
+/* A NACK listing 3 of every 4 packets from @first up to @last */
+static void
+nack_three_in_four (GstRtcbotCongestion * cc, GstClockTime now,
+    guint16 first, guint16 last)
+{
+  guint8 fci[4 * 256];
+  guint n = 0;
+  guint16 seq;
+
+  for (seq = first; seq != (guint16) (last + 1) && n < 256; seq++) {
+    if (seq % 4 == 0)
+      continue;
+    GST_WRITE_UINT16_BE (fci + 4 * n, seq);
+    GST_WRITE_UINT16_BE (fci + 4 * n + 2, 0);
+    n++;
+  }
+  gst_rtcbot_congestion_on_nack (cc, now, fci, 4 * n);
+}
+
+/* The NACKs of one loss episode come for as long as the queue that lost
+ * the packets took to cross, a second and more on a shaped link whose
+ * queue the feedback shares: one decrease answers them, to the rate that
+ * got through when they were sent, not one decrease every few hundred
+ * milliseconds down to the floor; and video waits while that queue
+ * drains. */
+GST_START_TEST (test_nacks_one_episode)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, 1500000);
+  GstClockTime now = 10 * GST_SECOND;
+  guint16 seq = 65000, decreased_at;
+  GstClockTime hold;
+  guint target;
+
+  gst_rtcbot_congestion_on_receiver_report (cc, now, 0, -1, 20 * GST_MSECOND);
+  send_video (cc, &now, &seq, 1500000, 2);
+  /* 3 in 4 of the packets of the last second lost: 375 kbit/s got
+   * through; the sender has gone on at the old rate meanwhile */
+  nack_three_in_four (cc, now, seq - 160, seq - 156);
+  nack_three_in_four (cc, now, seq - 155, seq - 95);
+  target = gst_rtcbot_congestion_get_target (cc);
+  fail_unless (target >= 250000 && target <= 340000, "%u after 75 %% loss "
+      "at 1.5 Mbit/s", target);
+  /* the newest packet listed went out 600 ms ago: the queue that dropped
+   * its neighbours holds about that much, and video waits for it */
+  hold = gst_rtcbot_congestion_get_hold (cc);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (hold) && hold >= now + 450 *
+      GST_MSECOND && hold <= now + 700 * GST_MSECOND, "held until %"
+      GST_TIME_FORMAT " at %" GST_TIME_FORMAT, GST_TIME_ARGS (hold),
+      GST_TIME_ARGS (now));
+  /* the rest of the episode, up to a second later: packets sent before
+   * that decrease */
+  decreased_at = seq;
+  send_video (cc, &now, &seq, target, 1);
+  nack_three_in_four (cc, now, decreased_at - 94, decreased_at - 50);
+  nack_three_in_four (cc, now + 400 * GST_MSECOND, decreased_at - 49,
+      decreased_at - 1);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), target);
+  gst_rtcbot_congestion_free (cc);
+}
+
+GST_END_TEST;
+
+/* Receiver reports only, a queue growing without loss: what the peer
+ * received between two reports (by their highest sequence numbers) is
+ * what the link carries, and the estimate goes under it in one step;
+ * then it grows slowly near it while that rate is recent, and fast again
+ * later, when the link may have grown. */
+GST_START_TEST (test_receiver_reports_queue)
+{
+  GstRtcbotCongestion *cc = gst_rtcbot_congestion_new (MIN_BITRATE,
+      MAX_BITRATE, 1200000);
+  GstClockTime now = 10 * GST_SECOND;
+  guint16 seq = 0, received = 0;
+  guint target, i;
+
+  gst_rtcbot_congestion_on_receiver_report (cc, now, 0, received,
+      20 * GST_MSECOND);
+  /* 1.2 Mbit/s sent for two seconds, 400 kbit/s received */
+  for (i = 1; i <= 2; i++) {
+    send_video (cc, &now, &seq, 1200000, 1);
+    received += 400000 / 8 / PACKET_SIZE;
+    gst_rtcbot_congestion_on_receiver_report (cc, now, 0, received,
+        (20 + 300 * i) * GST_MSECOND);
+  }
+  target = gst_rtcbot_congestion_get_target (cc);
+  fail_unless (target <= 400000 * 0.9, "%u after a queue grew behind a "
+      "400 kbit/s link", target);
+  /* the queue drains: no decrease for it, and no increase before a round
+   * trip shows it gone */
+  send_video (cc, &now, &seq, target, 1);
+  received = seq - 1;
+  gst_rtcbot_congestion_on_receiver_report (cc, now, 0, received,
+      400 * GST_MSECOND);
+  fail_unless_equals_int (gst_rtcbot_congestion_get_target (cc), target);
+  /* clean reports: slowly for a few seconds */
+  for (i = 0; i < 4; i++) {
+    send_video (cc, &now, &seq, gst_rtcbot_congestion_get_target (cc), 1);
+    gst_rtcbot_congestion_on_receiver_report (cc, now, 0, seq - 1,
+        20 * GST_MSECOND);
+  }
+  target = gst_rtcbot_congestion_get_target (cc);
+  fail_unless (target <= 600000, "%u, 4 s after finding a 400 kbit/s link",
+      target);
+  for (i = 0; i < 6; i++) {
+    send_video (cc, &now, &seq, gst_rtcbot_congestion_get_target (cc), 1);
+    gst_rtcbot_congestion_on_receiver_report (cc, now, 0, seq - 1,
+        20 * GST_MSECOND);
+  }
+  target = gst_rtcbot_congestion_get_target (cc);
+  fail_unless (target >= 800000, "only %u 10 s after a queue, with clean "
+      "reports since", target);
   gst_rtcbot_congestion_free (cc);
 }
 
@@ -763,8 +910,12 @@ GST_START_TEST (test_absurd_feedback)
     gst_rtcbot_congestion_on_packets (cc, edges[round % G_N_ELEMENTS (edges)],
         packets, g_rand_int_range (rand, 0, G_N_ELEMENTS (packets) + 1));
     gst_rtcbot_congestion_on_receiver_report (cc, g_rand_int (rand),
-        g_rand_int_range (rand, 0, 256), edges[round % G_N_ELEMENTS (edges)]);
+        g_rand_int_range (rand, 0, 256), g_rand_int_range (rand, -1, 70000),
+        edges[round % G_N_ELEMENTS (edges)]);
     gst_rtcbot_congestion_on_sent (cc, edges[round % G_N_ELEMENTS (edges)],
+        g_rand_int (rand));
+    gst_rtcbot_congestion_on_sent_video (cc,
+        edges[round % G_N_ELEMENTS (edges)], g_rand_int (rand),
         g_rand_int (rand));
     for (i = 0; i < G_N_ELEMENTS (fci); i++)
       fci[i] = g_rand_int (rand);
@@ -808,6 +959,8 @@ rtcbotcongestion_suite (void)
   tcase_add_test (tc, test_receiver_reports_only);
   tcase_add_test (tc, test_nacks);
   tcase_add_test (tc, test_nacks_repeated);
+  tcase_add_test (tc, test_nacks_one_episode);
+  tcase_add_test (tc, test_receiver_reports_queue);
   tcase_add_test (tc, test_no_feedback);
   tcase_add_test (tc, test_remb);
   tcase_add_test (tc, test_absurd_feedback);
