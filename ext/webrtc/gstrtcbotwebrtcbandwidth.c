@@ -230,13 +230,6 @@ watch_signal (RtcPeer * peer, GObject * instance, const gchar * signal,
   gst_rtcbot_webrtc_peer_connect (peer, instance, signal, callback);
 }
 
-/* A receiver report gives a round trip only from the sender report it
- * answers, and a peer answers the last it had until the next comes: with
- * rtpsession's 5 s between reports, a peer without transport-wide
- * feedback (aiortc) would show a queue seconds late, or long after it
- * drained. Browsers report on video every second; so do we. */
-#define SENDER_REPORT_INTERVAL GST_SECOND
-
 /* rtpbin: a source appeared in @session_id; the first time, listen to that
  * session's incoming RTCP. */
 static void
@@ -257,11 +250,30 @@ on_new_ssrc (GstElement * rtpbin, guint session_id, guint ssrc, RtcPeer * peer)
   g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
   if (session == NULL)
     return;
-  g_object_set (session, "rtcp-min-interval", (guint64) SENDER_REPORT_INTERVAL,
-      NULL);
   watch_signal (peer, session, "on-receiving-rtcp",
       G_CALLBACK (on_receiving_rtcp));
   g_object_unref (session);
+}
+
+/* A receiver report gives a round trip only from the sender report it
+ * answers, and a peer answers the last it had until the next comes: with
+ * rtpsession's 5 s between reports, a peer without transport-wide
+ * feedback (aiortc) would show a queue seconds late, or long after it
+ * drained. Browsers report on video every second; so do we. */
+#define SENDER_REPORT_INTERVAL GST_SECOND
+
+/* rtpbin: an element added, a session among them. Set as it is created,
+ * before it has sources or runs: the interval set on a running session
+ * makes it report at once, while its sources are being added from the
+ * streaming threads. */
+static void
+on_rtpbin_element_added (GstBin * rtpbin, GstElement * element, RtcPeer * peer)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory && g_str_equal (GST_OBJECT_NAME (factory), "rtpsession"))
+    g_object_set (element, "rtcp-min-interval",
+        (guint64) SENDER_REPORT_INTERVAL, NULL);
 }
 
 void
@@ -277,6 +289,8 @@ gst_rtcbot_webrtc_bandwidth_attach (RtcPeer * peer)
   }
   watch_signal (peer, G_OBJECT (rtpbin), "on-new-ssrc",
       G_CALLBACK (on_new_ssrc));
+  watch_signal (peer, G_OBJECT (rtpbin), "element-added",
+      G_CALLBACK (on_rtpbin_element_added));
   gst_object_unref (rtpbin);
 }
 
