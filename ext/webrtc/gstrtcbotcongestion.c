@@ -1166,16 +1166,18 @@ update_loss_rate (GstRtcbotCongestion * cc, GstClockTime now, gdouble loss,
   cc->last_loss_update = now;
   cc->loss = loss;
 
-  if (loss > LOSS_HIGH) {
-    GstClockTime interval = LOSS_DECREASE_INTERVAL +
-        (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? cc->rtt : 0);
-
-    /* one step per episode: the losses of the next round trip are still
-     * those of the rate already left behind */
-    if (GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
-        && now >= cc->last_loss_decrease
-        && now - cc->last_loss_decrease < interval)
+  /* one step per episode: the losses of the next round trip are still
+   * those of the rate already left behind (a queue still filling is not) */
+  if (loss > LOSS_HIGH && GST_CLOCK_TIME_IS_VALID (cc->last_loss_decrease)
+      && now >= cc->last_loss_decrease
+      && now - cc->last_loss_decrease < LOSS_DECREASE_INTERVAL +
+      (GST_CLOCK_TIME_IS_VALID (cc->rtt) ? cc->rtt : 0)) {
+    if (!queueing)
       return;
+    loss = 0;
+  }
+
+  if (loss > LOSS_HIGH) {
     cc->loss_rate *= 1 - 0.5 * loss;
     /* a link dropping what it cannot carry says its rate at once: the
      * steps above take seconds to get there from far */
@@ -1405,6 +1407,40 @@ history_rate (GstRtcbotCongestion * cc, guint16 from, guint16 to)
   return history_bytes (cc, from, to) * 8.0 * GST_SECOND / (last - first);
 }
 
+/* With the lock, at a decrease for a queue seen to have waited @queued:
+ * that queue still holds about as much, filled at the old rate, and at
+ * the new rate would drain only by the share under the link, over
+ * seconds, with every control message waiting in it: media waits
+ * instead, as for a standing queue. */
+static void
+hold_for_queue (GstRtcbotCongestion * cc, GstClockTime now, GstClockTime queued)
+{
+  if (queued <= QUEUE_DRAINED)
+    return;
+  queued = MIN (queued, MAX_HOLD);
+  if (!GST_CLOCK_TIME_IS_VALID (cc->hold_until) || cc->hold_until < now
+      + queued)
+    cc->hold_until = now + queued;
+  GST_DEBUG ("a queue of %" GST_TIME_FORMAT ": media held",
+      GST_TIME_ARGS (queued));
+}
+
+/* With the lock, at a decrease for NACKed losses: the newest packet NACKed
+ * waited in the queue that dropped its neighbours for about as long as
+ * its NACK took beyond the smallest round trip. */
+static void
+hold_for_nacked_queue (GstRtcbotCongestion * cc, GstClockTime now)
+{
+  GstClockTime sent = sent_time (cc, cc->newest_nacked), queued;
+
+  if (!GST_CLOCK_TIME_IS_VALID (sent) || sent > now)
+    return;
+  queued = now - sent;
+  if (GST_CLOCK_TIME_IS_VALID (cc->min_rtt))
+    queued -= MIN (queued, cc->min_rtt);
+  hold_for_queue (cc, now, queued);
+}
+
 /**
  * gst_rtcbot_congestion_on_sent_video:
  * @cc: the estimator
@@ -1501,6 +1537,10 @@ gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
   else if (delivered <= 0)
     delivered = (1 - loss) * sent;
   update_loss_rate (cc, now, loss, queueing, delivered);
+  /* the round trip beyond its floor is the queue's wait, or more where
+   * the feedback waits in it too */
+  if (queueing)
+    hold_for_queue (cc, now, rtt - cc->min_rtt);
   unlock_and_report (cc);
 }
 
@@ -1522,29 +1562,6 @@ nack_is_new (GstRtcbotCongestion * cc, guint16 seq)
     return 0;
   cc->newest_nacked = seq;
   return 1;
-}
-
-/* With the lock, at a decrease for NACKed losses: the newest packet NACKed
- * waited in the queue that dropped its neighbours for about as long as
- * its NACK took beyond the smallest round trip. That queue still holds as
- * much, filled at the old rate, and at the new rate would drain only by
- * the share under the link, over seconds, with every control message
- * waiting in it: media waits instead, as for a standing queue. */
-static void
-hold_for_nacked_queue (GstRtcbotCongestion * cc, GstClockTime now)
-{
-  GstClockTime sent = sent_time (cc, cc->newest_nacked), queued;
-
-  if (!GST_CLOCK_TIME_IS_VALID (sent) || sent > now)
-    return;
-  queued = now - sent;
-  if (GST_CLOCK_TIME_IS_VALID (cc->min_rtt))
-    queued -= MIN (queued, cc->min_rtt);
-  if (queued <= QUEUE_DRAINED)
-    return;
-  cc->hold_until = now + MIN (queued, MAX_HOLD);
-  GST_DEBUG ("NACKed packets waited %" GST_TIME_FORMAT ": media held",
-      GST_TIME_ARGS (queued));
 }
 
 /**

@@ -755,6 +755,13 @@ GST_START_TEST (test_nacks_one_episode)
       GST_MSECOND && hold <= now + 700 * GST_MSECOND, "held until %"
       GST_TIME_FORMAT " at %" GST_TIME_FORMAT, GST_TIME_ARGS (hold),
       GST_TIME_ARGS (now));
+  /* a report of the same episode says no more of its losses, but a queue
+   * still filling is another matter */
+  gst_rtcbot_congestion_on_receiver_report (cc, now + 100 * GST_MSECOND, 128,
+      -1, 900 * GST_MSECOND);
+  fail_unless (gst_rtcbot_congestion_get_target (cc) < target, "still %u "
+      "with a round trip growing to 900 ms", target);
+  target = gst_rtcbot_congestion_get_target (cc);
   /* the rest of the episode, up to a second later: packets sent before
    * that decrease */
   decreased_at = seq;
@@ -770,7 +777,8 @@ GST_END_TEST;
 
 /* Receiver reports only, a queue growing without loss: what the peer
  * received between two reports (by their highest sequence numbers) is
- * what the link carries, and the estimate goes under it in one step;
+ * what the link carries, the estimate goes under it in one step, and
+ * video waits while the queue drains;
  * then it grows slowly near it while that rate is recent, and fast again
  * later, when the link may have grown. */
 GST_START_TEST (test_receiver_reports_queue)
@@ -779,6 +787,7 @@ GST_START_TEST (test_receiver_reports_queue)
       MAX_BITRATE, 1200000);
   GstClockTime now = 10 * GST_SECOND;
   guint16 seq = 0, received = 0;
+  GstClockTime hold;
   guint target, i;
 
   gst_rtcbot_congestion_on_receiver_report (cc, now, 0, received,
@@ -793,6 +802,12 @@ GST_START_TEST (test_receiver_reports_queue)
   target = gst_rtcbot_congestion_get_target (cc);
   fail_unless (target <= 400000 * 0.9, "%u after a queue grew behind a "
       "400 kbit/s link", target);
+  /* and video waits while the 600 ms that queue holds drain */
+  hold = gst_rtcbot_congestion_get_hold (cc);
+  fail_unless (GST_CLOCK_TIME_IS_VALID (hold) && hold >= now + 500 *
+      GST_MSECOND && hold <= now + 700 * GST_MSECOND, "held until %"
+      GST_TIME_FORMAT " at %" GST_TIME_FORMAT, GST_TIME_ARGS (hold),
+      GST_TIME_ARGS (now));
   /* the queue drains: no decrease for it, and no increase before a round
    * trip shows it gone */
   send_video (cc, &now, &seq, target, 1);
