@@ -1071,6 +1071,15 @@ probe_add (GstRtcbotCongestion * cc, const GstRtcbotCongestionPacket * p,
     probe->end = MAX (now, probe->start);
 }
 
+/* with the lock: whether @rtt is well above the smallest round trip seen,
+ * a queue on the path */
+static gboolean
+round_trip_shows_queue (GstRtcbotCongestion * cc, GstClockTime rtt)
+{
+  return GST_CLOCK_TIME_IS_VALID (rtt) && GST_CLOCK_TIME_IS_VALID (cc->min_rtt)
+      && rtt > 2 * cc->min_rtt + RTT_QUEUEING;
+}
+
 /* with the lock */
 static gboolean
 probe_wanted (GstRtcbotCongestion * cc, GstClockTime now, guint target)
@@ -1083,9 +1092,8 @@ probe_wanted (GstRtcbotCongestion * cc, GstClockTime now, guint target)
   if (GST_CLOCK_TIME_IS_VALID (cc->last_decrease)
       && now >= cc->last_decrease && now - cc->last_decrease < PROBE_INTERVAL)
     return FALSE;
-  /* a standing queue (the round trip well above its floor): no room */
-  if (GST_CLOCK_TIME_IS_VALID (cc->rtt) && GST_CLOCK_TIME_IS_VALID (cc->min_rtt)
-      && cc->rtt > 2 * cc->min_rtt + RTT_QUEUEING)
+  /* a standing queue: no room */
+  if (round_trip_shows_queue (cc, cc->rtt))
     return FALSE;
   return rate_window_rate (&cc->sent, now) < PROBE_APP_LIMITED * target;
 }
@@ -1511,10 +1519,10 @@ gst_rtcbot_congestion_on_receiver_report (GstRtcbotCongestion * cc,
       cc->min_rtt = rtt;
     /* a queue that is not draining; transport-wide feedback sees queues
      * packet by packet, far sooner */
-    queueing = !transport_wide (cc) && rtt > 2 * cc->min_rtt + RTT_QUEUEING
+    cc->rtt_queueing = !transport_wide (cc)
+        && round_trip_shows_queue (cc, rtt);
+    queueing = cc->rtt_queueing
         && !(GST_CLOCK_TIME_IS_VALID (cc->rtt) && rtt < cc->rtt * RTT_DRAINING);
-    cc->rtt_queueing = !transport_wide (cc) && rtt > 2 * cc->min_rtt +
-        RTT_QUEUEING;
     cc->rtt = rtt;
     if (!GST_CLOCK_TIME_IS_VALID (cc->rtt_peak) || rtt >= cc->rtt_peak
         || now < cc->rtt_peak_time || now - cc->rtt_peak_time > RTT_PEAK_SPAN) {

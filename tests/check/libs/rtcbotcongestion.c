@@ -705,6 +705,18 @@ send_video (GstRtcbotCongestion * cc, GstClockTime * now, guint16 * seq,
   }
 }
 
+/* Media is held from @now for between @shortest and @longest */
+static void
+assert_held (GstRtcbotCongestion * cc, GstClockTime now,
+    GstClockTime shortest, GstClockTime longest)
+{
+  GstClockTime hold = gst_rtcbot_congestion_get_hold (cc);
+
+  fail_unless (GST_CLOCK_TIME_IS_VALID (hold) && hold >= now + shortest
+      && hold <= now + longest, "held until %" GST_TIME_FORMAT " at %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (hold), GST_TIME_ARGS (now));
+}
+
 /* A NACK listing 3 of every 4 packets from @first up to @last */
 static void
 nack_three_in_four (GstRtcbotCongestion * cc, GstClockTime now,
@@ -736,7 +748,6 @@ GST_START_TEST (test_nacks_one_episode)
       MAX_BITRATE, 1500000);
   GstClockTime now = 10 * GST_SECOND;
   guint16 seq = 65000, decreased_at;
-  GstClockTime hold;
   guint target;
 
   gst_rtcbot_congestion_on_receiver_report (cc, now, 0, -1, 20 * GST_MSECOND);
@@ -750,11 +761,7 @@ GST_START_TEST (test_nacks_one_episode)
       "at 1.5 Mbit/s", target);
   /* the newest packet listed went out 600 ms ago: the queue that dropped
    * its neighbours holds about that much, and video waits for it */
-  hold = gst_rtcbot_congestion_get_hold (cc);
-  fail_unless (GST_CLOCK_TIME_IS_VALID (hold) && hold >= now + 450 *
-      GST_MSECOND && hold <= now + 700 * GST_MSECOND, "held until %"
-      GST_TIME_FORMAT " at %" GST_TIME_FORMAT, GST_TIME_ARGS (hold),
-      GST_TIME_ARGS (now));
+  assert_held (cc, now, 450 * GST_MSECOND, 700 * GST_MSECOND);
   /* a report of the same episode says no more of its losses, but a queue
    * still filling is another matter */
   gst_rtcbot_congestion_on_receiver_report (cc, now + 100 * GST_MSECOND, 128,
@@ -787,7 +794,6 @@ GST_START_TEST (test_receiver_reports_queue)
       MAX_BITRATE, 1200000);
   GstClockTime now = 10 * GST_SECOND;
   guint16 seq = 0, received = 0;
-  GstClockTime hold;
   guint target, i;
 
   gst_rtcbot_congestion_on_receiver_report (cc, now, 0, received,
@@ -803,11 +809,7 @@ GST_START_TEST (test_receiver_reports_queue)
   fail_unless (target <= 400000 * 0.9, "%u after a queue grew behind a "
       "400 kbit/s link", target);
   /* and video waits while the 600 ms that queue holds drain */
-  hold = gst_rtcbot_congestion_get_hold (cc);
-  fail_unless (GST_CLOCK_TIME_IS_VALID (hold) && hold >= now + 500 *
-      GST_MSECOND && hold <= now + 700 * GST_MSECOND, "held until %"
-      GST_TIME_FORMAT " at %" GST_TIME_FORMAT, GST_TIME_ARGS (hold),
-      GST_TIME_ARGS (now));
+  assert_held (cc, now, 500 * GST_MSECOND, 700 * GST_MSECOND);
   /* the queue drains: no decrease for it, and no increase before a round
    * trip shows it gone */
   send_video (cc, &now, &seq, target, 1);
