@@ -68,7 +68,8 @@ typedef struct
   RtcHttp *http;
   SoupServerMessage *msg;
   gulong finished_id;
-  gboolean finished;            /* the client went away: soup thread only */
+  gulong disconnected_id;
+  gboolean gone;                /* no answer can be sent: soup thread only */
   RtcPeer *peer;
   GstSDPMessage *offer;
 } Answering;
@@ -79,6 +80,7 @@ answering_free (gpointer data)
   Answering *a = data;
 
   g_signal_handler_disconnect (a->msg, a->finished_id);
+  g_signal_handler_disconnect (a->msg, a->disconnected_id);
   g_object_unref (a->msg);
   if (a->peer)
     gst_rtcbot_webrtc_peer_unref (a->peer);
@@ -220,14 +222,15 @@ answer_thread (GTask * task, gpointer source, gpointer task_data,
     g_task_return_error (task, error);
 }
 
-/* Soup thread: the message is done with, answered or not (its client
- * closed the connection while the answer was being made) */
+/* Soup thread: the message is done with, or its connection closed while
+ * the answer was being made; libsoup 3.2 may tell only the second, and a
+ * message without a connection cannot be unpaused */
 static void
-on_answering_finished (SoupServerMessage * msg, gpointer user_data)
+on_answering_gone (SoupServerMessage * msg, gpointer user_data)
 {
   Answering *a = user_data;
 
-  a->finished = TRUE;
+  a->gone = TRUE;
 }
 
 /* Soup thread, once the answer is made. */
@@ -251,7 +254,7 @@ answer_done (GObject * source, GAsyncResult * result, gpointer user_data)
     gst_rtcbot_webrtc_peer_remove (a->peer, "no answer could be made");
   }
   /* a message whose connection closed while it waited is done with */
-  if (!a->finished)
+  if (!a->gone)
     soup_server_message_unpause (a->msg);
 
   g_mutex_lock (&http->lock);
@@ -308,7 +311,9 @@ on_connect (SoupServer * server, SoupServerMessage * msg, const char *path,
   a->peer = peer;
   a->offer = offer;
   a->finished_id = g_signal_connect (msg, "finished",
-      G_CALLBACK (on_answering_finished), a);
+      G_CALLBACK (on_answering_gone), a);
+  a->disconnected_id = g_signal_connect (msg, "disconnected",
+      G_CALLBACK (on_answering_gone), a);
   soup_server_message_pause (msg);
   g_mutex_lock (&http->lock);
   http->pending++;
