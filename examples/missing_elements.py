@@ -1,8 +1,8 @@
 """What to install when a GStreamer element is missing, for the examples.
 
-The answers come from gst/rtcbot/element-packages.txt, the table that the
-plugins and the C examples build in (tests/packages keeps it true): the
-Debian package and GStreamer plugin set of every element gst-rtcbot
+The answers come from gst-libs/gst/rtcbot/element-packages.txt, the table
+that the plugins and the C examples build in (tests/packages keeps it
+true): the Debian package and GStreamer plugin set of every element gst-rtcbot
 creates. The examples add this folder to sys.path to import it.
 """
 import os
@@ -13,7 +13,7 @@ gi.require_version("Gst", "1.0")
 from gi.repository import GLib, Gst  # noqa: E402
 
 TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
-                     "gst", "rtcbot", "element-packages.txt")
+                     "gst-libs", "gst", "rtcbot", "element-packages.txt")
 RTCBOT_PACKAGE = "gstreamer1.0-rtcbot"
 
 

@@ -28,13 +28,20 @@
  *    "autopilot") and switches between them half-way, like RTCBot's
  *    putSubscription.
  *
+ * The application calls the elements directly (gst_rtcbot_src_put_json(),
+ * gst_rtcbot_sink_get()), from libgstrtcbot-1.0, rather than through their
+ * action signals.
+ *
  * Run: GST_PLUGIN_PATH=build/gst/rtcbot build/examples/sensors
+ * Build outside this tree (libgstrtcbot-1.0-dev installed):
+ *   gcc sensors.c -o sensors $(pkg-config --cflags --libs gstreamer-rtcbot-1.0)
  */
 
 #include <stdlib.h>
 #include <gst/gst.h>
-
-#include "gstrtcbotmissing.h"
+#include <gst/rtcbot/gstrtcbotmissing.h>
+#include <gst/rtcbot/gstrtcbotsink.h>
+#include <gst/rtcbot/gstrtcbotsrc.h>
 
 #define READING_INTERVAL_MS 20
 
@@ -75,7 +82,7 @@ on_printer_data (GstElement * printer, Demo * demo)
   GstSample *sample = NULL;
   gchar *text;
 
-  g_signal_emit_by_name (printer, "get", (guint64) 0, &sample);
+  sample = gst_rtcbot_sink_get (GST_RTCBOT_SINK (printer), 0);
   if (sample == NULL)
     return GST_FLOW_OK;
   text = sample_to_string (sample);
@@ -91,11 +98,11 @@ on_printer_data (GstElement * printer, Demo * demo)
 static gboolean
 poll_dashboard (Demo * demo)
 {
-  GstSample *sample = NULL;
+  GstSample *sample;
   gchar *text;
 
   while (TRUE) {
-    g_signal_emit_by_name (demo->dashboard, "get", (guint64) 0, &sample);
+    sample = gst_rtcbot_sink_get (GST_RTCBOT_SINK (demo->dashboard), 0);
     if (sample == NULL)
       break;
     text = sample_to_string (sample);
@@ -111,31 +118,30 @@ static gboolean
 produce (Demo * demo)
 {
   gchar *json;
-  GstFlowReturn ret;
   gdouble t = demo->readings * READING_INTERVAL_MS / 1000.0;
 
   json = g_strdup_printf ("{\"seq\": %u, \"t\": %.2f, \"accel\": "
       "[%.3f, %.3f, 9.81]}", demo->readings, t, 0.1 * (demo->readings % 7),
       -0.05 * (demo->readings % 5));
-  g_signal_emit_by_name (demo->imu, "put-json", json, &ret);
+  gst_rtcbot_src_put_json (GST_RTCBOT_SRC (demo->imu), json);
   g_free (json);
   demo->readings++;
 
-  g_signal_emit_by_name (demo->joystick, "put-json",
-      "{\"forward\": 1, \"leftright\": 0}", &ret);
-  g_signal_emit_by_name (demo->autopilot, "put-json",
-      "{\"forward\": 0.5, \"leftright\": -0.25}", &ret);
+  gst_rtcbot_src_put_json (GST_RTCBOT_SRC (demo->joystick),
+      "{\"forward\": 1, \"leftright\": 0}");
+  gst_rtcbot_src_put_json (GST_RTCBOT_SRC (demo->autopilot),
+      "{\"forward\": 0.5, \"leftright\": -0.25}");
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 drive (Demo * demo)
 {
-  GstSample *sample = NULL;
+  GstSample *sample;
   GstPad *active = NULL;
   gchar *text;
 
-  g_signal_emit_by_name (demo->motors, "get", (guint64) 0, &sample);
+  sample = gst_rtcbot_sink_get (GST_RTCBOT_SINK (demo->motors), 0);
   if (sample == NULL)
     return G_SOURCE_CONTINUE;
   g_object_get (demo->motors, "active-pad", &active, NULL);

@@ -99,7 +99,7 @@ main (int argc, char **argv)
         "tree\n");
     return 1;
   }
-  g_object_set (ws, "mode", 1 /* server */ , "port", port, NULL);
+  g_object_set (ws, "mode", 1 /* server */ , "listen-port", port, NULL);
   gst_bin_add (GST_BIN (pipeline), ws);
   outgoing = gst_bin_get_by_name (GST_BIN (ws), "outgoing");
   incoming = gst_bin_get_by_name (GST_BIN (ws), "incoming");

@@ -71,7 +71,7 @@
 #include <gst/gst.h>
 
 #include "drive.h"
-#include "gstrtcbotmissing.h"
+#include <gst/rtcbot/gstrtcbotmissing.h>
 
 /* how often the message thread looks at the stop flag */
 #define GET_TIMEOUT (250 * GST_MSECOND)

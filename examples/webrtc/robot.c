@@ -68,7 +68,7 @@
 #include <glib-unix.h>
 #include <gst/gst.h>
 
-#include "gstrtcbotmissing.h"
+#include <gst/rtcbot/gstrtcbotmissing.h>
 
 /* how often the application thread looks at the stop flag */
 #define GET_TIMEOUT (250 * GST_MSECOND)

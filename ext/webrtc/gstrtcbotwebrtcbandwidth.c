@@ -378,7 +378,7 @@ post_stats_when_due (RtcPeer * peer, GstClockTime now)
   gst_rtcbot_webrtc_bin_bitrate_changed (peer->self);
   stats = gst_rtcbot_webrtc_peer_stats (peer);
   GST_LOG_OBJECT (peer->self, "%" GST_PTR_FORMAT, stats);
-  gst_rtcbot_webrtc_bin_post (peer->self, stats);
+  gst_rtcbot_bin_post (GST_RTCBOT_BIN (peer->self), stats);
 }
 
 /* ---------------------------------------------------------------------- */

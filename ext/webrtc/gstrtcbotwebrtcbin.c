@@ -162,9 +162,6 @@ enum
   PROP_TLS_KEY,
   PROP_TLS_VALIDATION,
   PROP_PEERS,
-  PROP_INVALID_MESSAGES,
-  PROP_READY,
-  PROP_CLOSED,
   PROP_CONGESTION_CONTROL,
   PROP_MIN_BITRATE,
   PROP_MAX_BITRATE,
@@ -174,11 +171,6 @@ enum
 
 enum
 {
-  SIGNAL_PUT,
-  SIGNAL_PUT_STRING,
-  SIGNAL_PUT_JSON,
-  SIGNAL_GET,
-  SIGNAL_CLOSE,
   SIGNAL_CREATE_OFFER,
   SIGNAL_CREATE_ANSWER,
   SIGNAL_SET_REMOTE_DESCRIPTION,
@@ -189,24 +181,49 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[LAST_SIGNAL];
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
-    GST_PAD_SRC, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("application/x-json; "
-        "text/x-raw, format = (string) utf8; application/octet-stream"));
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
-    GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("application/x-json; "
-        "text/x-raw, format = (string) utf8; application/octet-stream"));
+/**
+ * GstRtcbotWebrtcBin!video_sink_%u:
+ *
+ * Video to send to every peer. Raw video is encoded once with
+ * `video-encoder` (and again at lower bitrates only while a peer's link
+ * needs it); VP8 and H.264 are sent as they are.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate video_sink_template =
     GST_STATIC_PAD_TEMPLATE ("video_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("video/x-raw; video/x-vp8; "
         "video/x-h264, stream-format = (string) { avc, byte-stream }"));
+/**
+ * GstRtcbotWebrtcBin!audio_sink_%u:
+ *
+ * Audio to send to every peer: raw audio is encoded once into Opus
+ * (`opusenc`); Opus is sent as it is.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate audio_sink_template =
     GST_STATIC_PAD_TEMPLATE ("audio_sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("audio/x-raw; audio/x-opus"));
+/**
+ * GstRtcbotWebrtcBin!video_src_%u:
+ *
+ * Video a peer sends, decoded: one pad per stream per peer, added while
+ * PLAYING and removed when that peer goes.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate video_src_template =
 GST_STATIC_PAD_TEMPLATE ("video_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("video/x-raw"));
+/**
+ * GstRtcbotWebrtcBin!audio_src_%u:
+ *
+ * Audio a peer sends, decoded: one pad per stream per peer, added while
+ * PLAYING and removed when that peer goes.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate audio_src_template =
 GST_STATIC_PAD_TEMPLATE ("audio_src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("audio/x-raw"));
@@ -221,7 +238,7 @@ G_DEFINE_ENUM_TYPE (GstRtcbotCongestionControl, gst_rtcbot_congestion_control,
     G_DEFINE_ENUM_VALUE (GST_RTCBOT_CONGESTION_CONTROL_ADAPTIVE, "adaptive"));
 
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebrtcBin, gst_rtcbot_webrtc_bin,
-    GST_TYPE_BIN, GST_DEBUG_CATEGORY_INIT (gst_rtcbot_webrtc_bin_debug,
+    GST_TYPE_RTCBOT_BIN, GST_DEBUG_CATEGORY_INIT (gst_rtcbot_webrtc_bin_debug,
         "rtcbotwebrtcbin", 0, "RTCBot RTCConnection on webrtcbin"));
 #define parent_class gst_rtcbot_webrtc_bin_parent_class
 GST_ELEMENT_REGISTER_DEFINE (rtcbotwebrtcbin, "rtcbotwebrtcbin",
@@ -243,18 +260,10 @@ static void gst_rtcbot_webrtc_bin_release_pad (GstElement * element,
     GstPad * pad);
 static void gst_rtcbot_webrtc_bin_handle_message (GstBin * bin,
     GstMessage * message);
-static GstFlowReturn gst_rtcbot_webrtc_bin_on_new_data (GstElement * sink,
-    gpointer user_data);
-
-static GstFlowReturn gst_rtcbot_webrtc_bin_put (GstRtcbotWebrtcBin * self,
-    GstBuffer * buffer);
-static GstFlowReturn gst_rtcbot_webrtc_bin_put_string (GstRtcbotWebrtcBin *
-    self, const gchar * string);
-static GstFlowReturn gst_rtcbot_webrtc_bin_put_json (GstRtcbotWebrtcBin *
-    self, const gchar * json);
-static GstSample *gst_rtcbot_webrtc_bin_get (GstRtcbotWebrtcBin * self,
-    guint64 timeout);
-static void gst_rtcbot_webrtc_bin_close (GstRtcbotWebrtcBin * self);
+static gboolean gst_rtcbot_webrtc_bin_start (GstRtcbotBin * bin);
+static void gst_rtcbot_webrtc_bin_stop (GstRtcbotBin * bin);
+static void gst_rtcbot_webrtc_bin_send (GstRtcbotBin * bin);
+static void gst_rtcbot_webrtc_bin_close (GstRtcbotBin * bin);
 static gchar *gst_rtcbot_webrtc_bin_create_offer (GstRtcbotWebrtcBin * self);
 static gchar *gst_rtcbot_webrtc_bin_create_answer (GstRtcbotWebrtcBin * self,
     const gchar * offer);
@@ -267,6 +276,7 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  GstRtcbotBinClass *rtcbot_bin_class = GST_RTCBOT_BIN_CLASS (klass);
   GType type = G_TYPE_FROM_CLASS (klass);
 
   gobject_class->dispose = gst_rtcbot_webrtc_bin_dispose;
@@ -309,7 +319,7 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
    *
    * Since: 0.1
    */
-  properties[PROP_BOUND_PORT] = g_param_spec_int ("bound-port", "Bound port",
+  properties[PROP_BOUND_PORT] = g_param_spec_uint ("bound-port", "Bound port",
       "The port the HTTP signalling server listens on (0 = none)", 0, 65535,
       0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
@@ -530,37 +540,6 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
-   * GstRtcbotWebrtcBin:invalid-messages:
-   *
-   * Text messages received that were not JSON, dropped with a warning.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_INVALID_MESSAGES] = g_param_spec_uint64
-      ("invalid-messages", "Invalid messages",
-      "Received messages dropped for not being valid JSON", 0, G_MAXUINT64, 0,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * GstRtcbotWebrtcBin:ready:
-   *
-   * TRUE while at least one `default` data channel is open.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_READY] = g_param_spec_boolean ("ready", "Ready",
-      "A default data channel is open", FALSE,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * GstRtcbotWebrtcBin:closed:
-   *
-   * TRUE once closed by `close`, after the `connect-url` connection ended,
-   * or (serving) while no peer is left after the last one went away.
-   *
-   * Since: 0.1
-   */
-  /**
    * GstRtcbotWebrtcBin:congestion-control:
    *
    * `adaptive`: each peer's bandwidth is estimated from the feedback it
@@ -616,94 +595,7 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       G_MAXINT, DEFAULT_PROP_START_BITRATE,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 
-  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
-      "Closed by the application, or the connection ended", FALSE,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
-
-  /**
-   * GstRtcbotWebrtcBin::put:
-   * @rtcbotwebrtcbin: the element
-   * @buffer: (transfer none): the message
-   *
-   * Sends @buffer as binary data on every open `default` channel, after
-   * setting the inner rtcbotsink's `active-pad` to NULL.
-   *
-   * Returns: GST_FLOW_OK when queued for sending, GST_FLOW_EOS when closed.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_webrtc_bin_put), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
-
-  /**
-   * GstRtcbotWebrtcBin::put-string:
-   * @rtcbotwebrtcbin: the element
-   * @string: UTF-8 text
-   *
-   * Sends @string as one text message.
-   *
-   * Returns: as `put`; GST_FLOW_ERROR and a warning for invalid UTF-8.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT_STRING] = g_signal_new_class_handler ("put-string", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_webrtc_bin_put_string), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
-
-  /**
-   * GstRtcbotWebrtcBin::put-json:
-   * @rtcbotwebrtcbin: the element
-   * @json: a JSON document
-   *
-   * Validates @json and sends it as one text message (RTCBot's
-   * `put_nowait`).
-   *
-   * Returns: as `put`; GST_FLOW_ERROR and a warning naming the parse error
-   * for invalid JSON (nothing is sent).
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT_JSON] = g_signal_new_class_handler ("put-json", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_webrtc_bin_put_json), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
-
-  /**
-   * GstRtcbotWebrtcBin::get:
-   * @rtcbotwebrtcbin: the element
-   * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
-   *
-   * Pulls the oldest received message from the application's default
-   * subscription (created by the first `get`).
-   *
-   * Returns: (transfer full) (nullable): the message with its caps, or NULL
-   * on timeout, shutdown or once closed.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_GET] = g_signal_new_class_handler ("get", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_webrtc_bin_get), NULL, NULL, NULL,
-      GST_TYPE_SAMPLE, 1, G_TYPE_UINT64);
-
-  /**
-   * GstRtcbotWebrtcBin::close:
-   * @rtcbotwebrtcbin: the element
-   *
-   * Closes every connection, refuses new ones, posts `rtcbot-closed` and
-   * ends the stream on the `src_%u` pads. Idempotent.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_webrtc_bin_close), NULL, NULL, NULL,
-      G_TYPE_NONE, 0);
 
   /**
    * GstRtcbotWebrtcBin::create-offer:
@@ -789,9 +681,11 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_send_event);
   bin_class->handle_message =
       GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_handle_message);
+  rtcbot_bin_class->start = GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_start);
+  rtcbot_bin_class->stop = GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_stop);
+  rtcbot_bin_class->send = GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_send);
+  rtcbot_bin_class->close = GST_DEBUG_FUNCPTR (gst_rtcbot_webrtc_bin_close);
 
-  gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class,
       &video_sink_template);
   gst_element_class_add_static_pad_template (element_class,
@@ -800,6 +694,7 @@ gst_rtcbot_webrtc_bin_class_init (GstRtcbotWebrtcBinClass * klass)
       &video_src_template);
   gst_element_class_add_static_pad_template (element_class,
       &audio_src_template);
+  gst_rtcbot_bin_class_add_message_pad_templates (rtcbot_bin_class);
   gst_element_class_set_static_metadata (element_class,
       "RTCBot WebRTC connection", "Source/Sink/Network/WebRTC",
       "RTCBot's RTCConnection: video, audio and a JSON data channel with "
@@ -825,8 +720,6 @@ gst_rtcbot_webrtc_bin_init (GstRtcbotWebrtcBin * self)
   g_mutex_init (&self->send_lock);
   g_mutex_init (&self->layers_lock);
   g_cond_init (&self->inputs_cond);
-  gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
-      G_CALLBACK (gst_rtcbot_webrtc_bin_on_new_data), self);
 }
 
 static void
@@ -849,7 +742,6 @@ gst_rtcbot_webrtc_bin_dispose (GObject * object)
     gst_rtcbot_webrtc_input_free (input);
     inputs = g_list_delete_link (inputs, inputs);
   }
-  gst_rtcbot_message_bin_dispose (&self->messages, self);
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
 
@@ -982,7 +874,7 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->listen_host);
       break;
     case PROP_BOUND_PORT:
-      g_value_set_int (value, self->bound_port);
+      g_value_set_uint (value, self->bound_port);
       break;
     case PROP_WEB_ROOT:
       g_value_set_string (value, self->web_root);
@@ -1041,15 +933,6 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
     case PROP_PEERS:
       g_value_set_uint (value, g_list_length (self->peers));
       break;
-    case PROP_INVALID_MESSAGES:
-      g_value_set_uint64 (value, self->invalid_messages);
-      break;
-    case PROP_READY:
-      g_value_set_boolean (value, self->ready);
-      break;
-    case PROP_CLOSED:
-      g_value_set_boolean (value, self->closed);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1059,29 +942,6 @@ gst_rtcbot_webrtc_bin_get_property (GObject * object, guint prop_id,
 
 /* ---------------------------------------------------------------------- */
 /* lifecycle                                                              */
-
-void
-gst_rtcbot_webrtc_bin_post (GstRtcbotWebrtcBin * self, GstStructure * s)
-{
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_message_new_element (GST_OBJECT_CAST (self), s));
-}
-
-static void
-set_ready (GstRtcbotWebrtcBin * self, gboolean ready)
-{
-  gboolean changed;
-
-  GST_OBJECT_LOCK (self);
-  changed = self->ready != ready;
-  self->ready = ready;
-  GST_OBJECT_UNLOCK (self);
-  if (!changed)
-    return;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-ready",
-          "ready", G_TYPE_BOOLEAN, ready, NULL));
-}
 
 gboolean
 gst_rtcbot_webrtc_bin_is_client (GstRtcbotWebrtcBin * self)
@@ -1097,44 +957,31 @@ gst_rtcbot_webrtc_bin_is_client (GstRtcbotWebrtcBin * self)
 void
 gst_rtcbot_webrtc_bin_channel_opened (GstRtcbotWebrtcBin * self)
 {
-  gboolean reopened;
-
   GST_OBJECT_LOCK (self);
   self->open_channels++;
-  /* serving: a new peer after the last one left opens the element again */
-  reopened = self->closed && !self->closed_for_good;
-  if (reopened)
-    self->closed = FALSE;
   GST_OBJECT_UNLOCK (self);
-  if (reopened)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-  set_ready (self, TRUE);
+  /* serving: a new peer after the last one left opens the element again */
+  gst_rtcbot_bin_resume (GST_RTCBOT_BIN (self));
+  gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), TRUE);
   gst_rtcbot_webrtc_bin_drain_outgoing (self);
 }
 
-/* Closes the element for good: `close`, or the end of the connect-url
- * connection. */
+static void
+refuse_new_peers (GstRtcbotWebrtcBin * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->closed_for_good = TRUE;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Closes the element until READY: the end of the connect-url connection,
+ * or an EOS sent to it. */
 void
 gst_rtcbot_webrtc_bin_mark_closed (GstRtcbotWebrtcBin * self,
     const gchar * reason)
 {
-  GST_OBJECT_LOCK (self);
-  if (self->closed_for_good) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  self->closed_for_good = self->closed = TRUE;
-  GST_OBJECT_UNLOCK (self);
-
-  set_ready (self, FALSE);
-  GST_INFO_OBJECT (self, "closed: %s", reason);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-  gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-closed",
-          "reason", G_TYPE_STRING, reason, NULL));
-  if (self->messages.src)
-    g_signal_emit_by_name (self->messages.src, "close");
-  if (self->messages.sink)
-    g_signal_emit_by_name (self->messages.sink, "close");
+  refuse_new_peers (self);
+  gst_rtcbot_bin_end (GST_RTCBOT_BIN (self), reason);
 }
 
 /* A peer's channel closed (the peer is leaving). */
@@ -1142,61 +989,29 @@ void
 gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self)
 {
   guint open;
-  gboolean running, client, last_gone;
+  gboolean client, last_gone;
 
   GST_OBJECT_LOCK (self);
   if (self->open_channels > 0)
     self->open_channels--;
   open = self->open_channels;
-  running = self->running;
   client = self->connect_url != NULL && *self->connect_url;
-  last_gone = open == 0 && self->peers == NULL && running
-      && !self->closed_for_good && !self->closed;
-  if (last_gone && !client)
-    self->closed = TRUE;
+  last_gone = open == 0 && self->peers == NULL && self->running
+      && !self->closed_for_good;
   GST_OBJECT_UNLOCK (self);
 
   if (open == 0)
-    set_ready (self, FALSE);
+    gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), FALSE);
   if (!last_gone)
     return;
-  if (client) {
+  if (client)
     gst_rtcbot_webrtc_bin_mark_closed (self, "the connection closed");
-  } else {
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-    gst_rtcbot_webrtc_bin_post (self, gst_structure_new ("rtcbot-closed",
-            "reason", G_TYPE_STRING, "the last peer went away", NULL));
-  }
+  else
+    gst_rtcbot_bin_suspend (GST_RTCBOT_BIN (self), "the last peer went away");
 }
 
 /* ---------------------------------------------------------------------- */
 /* messages                                                               */
-
-static void
-invalid_json (GstRtcbotWebrtcBin * self, RtcPeer * peer, const gchar * data,
-    gsize size, const GError * error)
-{
-  gint64 now = g_get_monotonic_time ();
-  guint64 count;
-  gboolean warn;
-  gchar *excerpt;
-
-  GST_OBJECT_LOCK (self);
-  count = ++self->invalid_messages;
-  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
-  if (warn)
-    self->last_warning = now;
-  GST_OBJECT_UNLOCK (self);
-
-  excerpt = gst_rtcbot_json_excerpt (data, size, EXCERPT_BYTES);
-  if (warn)
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Dropped an invalid JSON message from %s: %s, in '%s'",
-            peer->address, error->message, excerpt),
-        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
-            " invalid messages so far", size, count));
-  g_free (excerpt);
-}
 
 /* A data-channel thread: one message from @peer to every subscriber. */
 void
@@ -1210,7 +1025,11 @@ gst_rtcbot_webrtc_bin_receive (GstRtcbotWebrtcBin * self, RtcPeer * peer,
 
   if (text) {
     if (!gst_rtcbot_json_validate (data, size, &error)) {
-      invalid_json (self, peer, data, size, error);
+      gchar *where = g_strdup_printf ("received from %s", peer->address);
+
+      gst_rtcbot_bin_drop_invalid (GST_RTCBOT_BIN (self), where, data, size,
+          error);
+      g_free (where);
       g_clear_error (&error);
       return;
     }
@@ -1222,7 +1041,7 @@ gst_rtcbot_webrtc_bin_receive (GstRtcbotWebrtcBin * self, RtcPeer * peer,
   sample = gst_sample_new (buffer, caps, NULL, NULL);
   gst_buffer_unref (buffer);
   gst_caps_unref (caps);
-  gst_rtcbot_message_bin_deliver (&self->messages, sample);
+  gst_rtcbot_bin_deliver (GST_RTCBOT_BIN (self), sample);
   gst_sample_unref (sample);
 }
 
@@ -1247,7 +1066,7 @@ gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self)
     if (open == NULL)
       break;
 
-    sample = gst_rtcbot_message_bin_take_outgoing (&self->messages);
+    sample = gst_rtcbot_bin_take_outgoing (GST_RTCBOT_BIN (self));
     for (l = open; sample && l; l = l->next)
       gst_rtcbot_webrtc_peer_send (l->data, sample);
     g_list_free_full (open, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
@@ -1258,11 +1077,10 @@ gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self)
   g_mutex_unlock (&self->send_lock);
 }
 
-static GstFlowReturn
-gst_rtcbot_webrtc_bin_on_new_data (GstElement * sink, gpointer user_data)
+static void
+gst_rtcbot_webrtc_bin_send (GstRtcbotBin * bin)
 {
-  gst_rtcbot_webrtc_bin_drain_outgoing (user_data);
-  return GST_FLOW_OK;
+  gst_rtcbot_webrtc_bin_drain_outgoing (GST_RTCBOT_WEBRTC_BIN (bin));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1344,14 +1162,11 @@ gst_rtcbot_webrtc_bin_check_transport (GstRtcbotWebrtcBin * self)
 }
 
 static gboolean
-gst_rtcbot_webrtc_bin_start (GstRtcbotWebrtcBin * self)
+gst_rtcbot_webrtc_bin_start (GstRtcbotBin * bin)
 {
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
   GError *error = NULL;
 
-  if (self->messages.src == NULL) {
-    gst_rtcbot_post_missing_element (GST_ELEMENT_CAST (self), "rtcbotsrc");
-    return FALSE;
-  }
   if (!gst_rtcbot_webrtc_bin_check_transport (self))
     return FALSE;
   GST_OBJECT_LOCK (self);
@@ -1360,8 +1175,14 @@ gst_rtcbot_webrtc_bin_start (GstRtcbotWebrtcBin * self)
   GST_OBJECT_UNLOCK (self);
 
   if (!gst_rtcbot_webrtc_http_start (self, &error)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s",
-            error->message), (NULL));
+    /* a listen failure is the socket's, anything else the settings' (an
+     * unreadable certificate, a host that is not an address) */
+    gst_rtcbot_element_message_from_error (GST_ELEMENT (self),
+        GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
+        error->domain == GST_RESOURCE_ERROR ? error->code :
+        error->domain == G_IO_ERROR ? GST_RESOURCE_ERROR_OPEN_READ_WRITE :
+        GST_RESOURCE_ERROR_SETTINGS, error, g_strdup (error->message),
+        __FILE__, GST_FUNCTION, __LINE__);
     g_clear_error (&error);
     GST_OBJECT_LOCK (self);
     self->running = FALSE;
@@ -1371,15 +1192,22 @@ gst_rtcbot_webrtc_bin_start (GstRtcbotWebrtcBin * self)
   return TRUE;
 }
 
+/* Called before the children stop (peers are taken out while data can
+ * still drain), then again by the base class after them: the second call
+ * finds nothing running. */
 static void
-gst_rtcbot_webrtc_bin_stop (GstRtcbotWebrtcBin * self)
+gst_rtcbot_webrtc_bin_stop (GstRtcbotBin * bin)
 {
-  gboolean was_closed;
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
+  gboolean was_running;
 
   GST_OBJECT_LOCK (self);
+  was_running = self->running;
   self->running = FALSE;
   g_cond_broadcast (&self->inputs_cond);
   GST_OBJECT_UNLOCK (self);
+  if (!was_running)
+    return;
 
   gst_rtcbot_webrtc_client_stop (self);
   /* peers first: the server waits for answers in progress */
@@ -1389,15 +1217,11 @@ gst_rtcbot_webrtc_bin_stop (GstRtcbotWebrtcBin * self)
   gst_rtcbot_webrtc_ladder_clear (self);
 
   GST_OBJECT_LOCK (self);
-  was_closed = self->closed;
-  self->closed = self->closed_for_good = FALSE;
+  self->closed_for_good = FALSE;
   self->open_channels = 0;
   self->bound_port = 0;
   GST_OBJECT_UNLOCK (self);
-  if (was_closed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
-  set_ready (self, FALSE);
 }
 
 void
@@ -1413,27 +1237,14 @@ gst_rtcbot_webrtc_bin_change_state (GstElement * element,
   GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (element);
   GstStateChangeReturn ret;
 
-  switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!gst_rtcbot_webrtc_bin_start (self))
-        return GST_STATE_CHANGE_FAILURE;
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      /* before the children stop: peers are taken out while data can
-       * still drain */
-      gst_rtcbot_webrtc_bin_stop (self);
-      break;
-    default:
-      break;
-  }
+  /* before the children stop: peers are taken out while data can still
+   * drain (the peers' webrtcbins are children too) */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_rtcbot_webrtc_bin_stop (GST_RTCBOT_BIN (self));
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (ret == GST_STATE_CHANGE_FAILURE)
-        gst_rtcbot_webrtc_bin_stop (self);
-      break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
       if (ret != GST_STATE_CHANGE_FAILURE
           && gst_rtcbot_webrtc_bin_is_client (self))
@@ -1458,8 +1269,8 @@ gst_rtcbot_webrtc_bin_request_new_pad (GstElement * element,
   RtcInput *input;
 
   if (!video && !g_str_equal (template_name, "audio_sink_%u"))
-    return gst_rtcbot_message_bin_request_pad (&self->messages, element,
-        templ, name);
+    return GST_ELEMENT_CLASS (parent_class)->request_new_pad (element, templ,
+        name, caps);
 
   input = gst_rtcbot_webrtc_input_new (self, templ, name, video);
   if (input == NULL)
@@ -1505,7 +1316,7 @@ gst_rtcbot_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
   GST_OBJECT_UNLOCK (self);
 
   if (input == NULL) {
-    gst_rtcbot_message_bin_release_pad (element, pad);
+    GST_ELEMENT_CLASS (parent_class)->release_pad (element, pad);
     return;
   }
   gst_pad_set_active (pad, FALSE);
@@ -1520,10 +1331,6 @@ gst_rtcbot_webrtc_bin_handle_message (GstBin * bin, GstMessage * message)
   GstObject *src = GST_MESSAGE_SRC (message);
   RtcPeer *peer = NULL;
 
-  if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
-    gst_message_unref (message);
-    return;
-  }
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_ERROR:
     case GST_MESSAGE_STATE_CHANGED:
@@ -1578,35 +1385,13 @@ gst_rtcbot_webrtc_bin_handle_message (GstBin * bin, GstMessage * message)
 /* ---------------------------------------------------------------------- */
 /* actions                                                                */
 
-static GstFlowReturn
-gst_rtcbot_webrtc_bin_put (GstRtcbotWebrtcBin * self, GstBuffer * buffer)
-{
-  return gst_rtcbot_message_bin_put (&self->messages, buffer);
-}
-
-static GstFlowReturn
-gst_rtcbot_webrtc_bin_put_string (GstRtcbotWebrtcBin * self,
-    const gchar * string)
-{
-  return gst_rtcbot_message_bin_put_string (&self->messages, string);
-}
-
-static GstFlowReturn
-gst_rtcbot_webrtc_bin_put_json (GstRtcbotWebrtcBin * self, const gchar * json)
-{
-  return gst_rtcbot_message_bin_put_json (&self->messages, json);
-}
-
-static GstSample *
-gst_rtcbot_webrtc_bin_get (GstRtcbotWebrtcBin * self, guint64 timeout)
-{
-  return gst_rtcbot_message_bin_get (&self->messages, timeout);
-}
-
+/* the bin is marked closed: every peer goes, none is accepted */
 static void
-gst_rtcbot_webrtc_bin_close (GstRtcbotWebrtcBin * self)
+gst_rtcbot_webrtc_bin_close (GstRtcbotBin * bin)
 {
-  gst_rtcbot_webrtc_bin_mark_closed (self, "closed by the application");
+  GstRtcbotWebrtcBin *self = GST_RTCBOT_WEBRTC_BIN (bin);
+
+  refuse_new_peers (self);
   remove_all_peers (self);
 }
 

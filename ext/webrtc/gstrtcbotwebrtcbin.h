@@ -22,12 +22,13 @@
 #define __GST_RTCBOT_WEBRTC_BIN_H__
 
 #include <gst/gst.h>
+#include <gst/rtcbot/gstrtcbotbin.h>
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RTCBOT_WEBRTC_BIN (gst_rtcbot_webrtc_bin_get_type ())
 G_DECLARE_FINAL_TYPE (GstRtcbotWebrtcBin, gst_rtcbot_webrtc_bin, GST,
-    RTCBOT_WEBRTC_BIN, GstBin);
+    RTCBOT_WEBRTC_BIN, GstRtcbotBin);
 
 GST_ELEMENT_REGISTER_DECLARE (rtcbotwebrtcbin);
 

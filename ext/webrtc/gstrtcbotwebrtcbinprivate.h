@@ -29,7 +29,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include "gstrtcbotwebrtcbin.h"
-#include "gstrtcbotmessagebin.h"
+#include "gstrtcbotcommon.h"
 #include "gstrtcbotcongestion.h"
 
 G_BEGIN_DECLS
@@ -127,14 +127,12 @@ typedef struct
 
 struct _GstRtcbotWebrtcBin
 {
-  GstBin parent;
-
-  GstRtcbotMessageBin messages;
+  GstRtcbotBin parent;
 
   /* properties; object lock */
   gint listen_port;
   gchar *listen_host;
-  gint bound_port;
+  guint bound_port;
   gchar *web_root;
   gchar *connect_url;
   gchar *video_encoder;
@@ -149,9 +147,9 @@ struct _GstRtcbotWebrtcBin
   gchar *tls_certificate;
   gchar *tls_key;
   gboolean tls_validation;
-  gboolean ready;
-  gboolean closed;
-  gboolean closed_for_good;     /* `close`, or the connect-url connection ended */
+  /* no new peer is accepted: the bin ended (`close`, EOS, the end of the
+   * connect-url connection); read with `peers` and `running` */
+  gboolean closed_for_good;
   GstRtcbotCongestionControl congestion_control;
   guint min_bitrate;
   guint max_bitrate;
@@ -161,8 +159,6 @@ struct _GstRtcbotWebrtcBin
   gint64 layer_bitrate_changed[RTC_MAX_LAYERS];        /* monotonic µs */
   gboolean ladder_scheduled;    /* gst_rtcbot_webrtc_ladder_update is due */
   gint video_width, video_height, video_fps_n, video_fps_d;
-  guint64 invalid_messages;
-  gint64 last_warning;
 
   /* object lock */
   GList *inputs;
@@ -187,8 +183,6 @@ struct _GstRtcbotWebrtcBin
 };
 
 /* gstrtcbotwebrtcbin.c */
-void gst_rtcbot_webrtc_bin_post (GstRtcbotWebrtcBin * self,
-    GstStructure * s);
 void gst_rtcbot_webrtc_bin_channel_opened (GstRtcbotWebrtcBin * self);
 void gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self);
 void gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self);

@@ -31,7 +31,7 @@
 #define RESOURCE_PREFIX "/org/gst-rtcbot/webrtc/"
 /* at most one /connect warning per this interval; the first one always */
 #define HTTP_WARNING_INTERVAL_US (1 * G_USEC_PER_SEC)
-/* how long stopping waits for answers in progress */
+/* how long stopping waits for answers in progress before it warns */
 #define STOP_TIMEOUT_US (5 * G_USEC_PER_SEC)
 /* the connect-url request, seconds */
 #define CLIENT_TIMEOUT_S 15
@@ -463,13 +463,9 @@ http_thread (gpointer user_data)
   g_object_unref (inet);
   if (!soup_server_listen (server, address,
           http->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &error)) {
-    gchar *why = g_strdup (error->message);
-
-    g_clear_error (&error);
-    g_set_error (&error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-        "Could not listen on %s:%d for the signalling server: %s",
-        http->host, http->port, why);
-    g_free (why);
+    /* the cause's own domain and code are kept for the application */
+    g_prefix_error (&error, "Could not listen on %s:%d for the signalling "
+        "server: ", http->host, http->port);
     g_object_unref (address);
     goto failed;
   }
@@ -490,7 +486,7 @@ http_thread (gpointer user_data)
   }
   g_slist_free (listeners);
   gst_rtcbot_webrtc_bin_notify_bound_port (self);
-  GST_INFO_OBJECT (self, "signalling server on %s://%s:%d/",
+  GST_INFO_OBJECT (self, "signalling server on %s://%s:%u/",
       http->tls ? "https" : "http", http->host, self->bound_port);
 
   announce (http, NULL);
@@ -604,14 +600,20 @@ gst_rtcbot_webrtc_http_stop (GstRtcbotWebrtcBin * self)
   if (http == NULL)
     return;
 
-  /* the answers in progress end quickly once their peers are removed;
-   * their completion runs on the server thread */
+  /* the answers in progress end quickly once their peers are removed, and
+   * their completion runs on the server thread, which is still running;
+   * each of them uses the server, so all must be done before it is freed
+   * (a worker thread of a busy pool may start one late: every wait in it
+   * is bounded, and a removed peer fails at once) */
   g_mutex_lock (&http->lock);
   while (http->pending > 0)
     if (!g_cond_wait_until (&http->cond, &http->lock, end))
       break;
   if (http->pending > 0)
-    GST_WARNING_OBJECT (self, "%u answers still in progress", http->pending);
+    GST_WARNING_OBJECT (self, "%u answers still in progress after %d s",
+        http->pending, (gint) (STOP_TIMEOUT_US / G_USEC_PER_SEC));
+  while (http->pending > 0)
+    g_cond_wait (&http->cond, &http->lock);
   g_mutex_unlock (&http->lock);
 
   g_main_context_invoke (http->context, quit_cb, http->loop);
@@ -627,8 +629,8 @@ client_fail (GstRtcbotWebrtcBin * self, const gchar * url, GError * error,
     GCancellable * cancellable)
 {
   if (!g_cancellable_is_cancelled (cancellable))
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-        ("Could not connect to %s: %s", url, error->message), (NULL));
+    GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE, error,
+        ("Could not connect to %s: %s", url, error->message));
   g_clear_error (&error);
 }
 
@@ -681,7 +683,7 @@ client_post (GstRtcbotWebrtcBin * self, const gchar * url,
   status = soup_message_get_status (msg);
   if (*answer == NULL && soup_message_get_tls_peer_certificate_errors (msg)) {
     g_clear_error (error);
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
         "the server's TLS certificate is not trusted (tls-validation=false "
         "accepts it, for testing only)");
   }
@@ -690,7 +692,7 @@ client_post (GstRtcbotWebrtcBin * self, const gchar * url,
     const gchar *data = g_bytes_get_data (*answer, &size);
     gchar *text = g_strndup (data, MIN (size, 200));
 
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
         "the server answered HTTP %u %s%s%s", status,
         GST_STR_NULL (soup_message_get_reason_phrase (msg)),
         *text ? ": " : "", g_strstrip (text));

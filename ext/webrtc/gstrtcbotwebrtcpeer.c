@@ -384,9 +384,9 @@ enum_nick (GType type, gint value)
 static void
 post_peer (RtcPeer * peer, const gchar * name)
 {
-  gst_rtcbot_webrtc_bin_post (peer->self, gst_structure_new (name, "peer",
-          G_TYPE_UINT, peer->id, "address", G_TYPE_STRING, peer->address,
-          NULL));
+  gst_rtcbot_bin_post (GST_RTCBOT_BIN (peer->self), gst_structure_new (name,
+          "peer", G_TYPE_UINT, peer->id, "address", G_TYPE_STRING,
+          peer->address, NULL));
 }
 
 static void
@@ -1218,6 +1218,70 @@ gst_rtcbot_webrtc_peer_fail (RtcPeer * peer, const gchar * why)
   gst_rtcbot_webrtc_peer_remove (peer, "its transport failed");
 }
 
+/* How long a removal waits for a data-channel message that is inside
+ * sctpenc to come out of it. */
+#define SCTP_QUIESCE_TIMEOUT_US (1 * G_USEC_PER_SEC)
+
+static GstPadProbeReturn
+drop_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+/* webrtcbin 1.22 stops its SCTP association (sctpenc leaving PAUSED)
+ * while a data channel's appsrc thread may still be pushing a message
+ * into sctpenc, which then crashes in usrsctp. Before the peer's webrtcbin
+ * goes down, nothing more enters sctpenc, and a message already inside is
+ * given a bounded time to come out. */
+/* Nothing more enters @pad; a push already in it (holding its stream
+ * lock) is given a bounded time to finish. */
+static void
+quiesce_pad (const GValue * item, gpointer user_data)
+{
+  GstPad *pad = g_value_get_object (item);
+  gint64 end = g_get_monotonic_time () + SCTP_QUIESCE_TIMEOUT_US;
+  gboolean locked;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_data, NULL, NULL);
+  while (!(locked = GST_PAD_STREAM_TRYLOCK (pad))
+      && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  if (locked)
+    GST_PAD_STREAM_UNLOCK (pad);
+}
+
+static void
+quiesce_sctpenc (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  GstElementFactory *factory = gst_element_get_factory (element);
+  GstIterator *pads;
+
+  if (factory == NULL || g_strcmp0 (GST_OBJECT_NAME (factory), "sctpenc") != 0)
+    return;
+  GST_DEBUG_OBJECT (element, "taking no more data channel messages");
+  pads = gst_element_iterate_sink_pads (element);
+  while (gst_iterator_foreach (pads, quiesce_pad, NULL) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (pads);
+  gst_iterator_free (pads);
+}
+
+/* webrtcbin 1.22 stops its SCTP association (sctpenc leaving PAUSED)
+ * while a data channel's appsrc thread may still be pushing a message
+ * into sctpenc, which then crashes in usrsctp: before the peer's webrtcbin
+ * goes down, sctpenc takes nothing more and what it is sending finishes. */
+static void
+quiesce_sctp (GstElement * webrtc)
+{
+  GstIterator *elements = gst_bin_iterate_recurse (GST_BIN (webrtc));
+
+  while (gst_iterator_foreach (elements, quiesce_sctpenc, NULL) ==
+      GST_ITERATOR_RESYNC)
+    gst_iterator_resync (elements);
+  gst_iterator_free (elements);
+}
+
 void
 gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
 {
@@ -1306,6 +1370,7 @@ gst_rtcbot_webrtc_peer_remove_now (RtcPeer * peer)
   /* webrtcbin first: a branch's queue may be pushing into one of its sinks
    * that waits for preroll (the pipeline going to PAUSED at this moment),
    * and only that sink's flushing lets the queue's task stop */
+  quiesce_sctp (peer->webrtc);
   gst_element_set_locked_state (peer->webrtc, TRUE);
   gst_element_set_state (peer->webrtc, GST_STATE_NULL);
   gst_bin_remove (GST_BIN_CAST (self), peer->webrtc);

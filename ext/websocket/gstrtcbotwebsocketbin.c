@@ -25,8 +25,8 @@
  *
  * RTCBot's `Websocket` as a bin: a websocket client (`mode=client`, the
  * default, connecting to `url`) or server (`mode=server`, listening on
- * `host`:`port` at `path`) that produces what it receives and sends what it
- * consumes.
+ * `listen-host`:`listen-port` at `path`) that produces what it receives and
+ * sends what it consumes.
  *
  * Incoming messages come out of the `src_%u` request pads, which are ghost
  * pads of an inner `rtcbotsrc`: every subscription gets every message, with
@@ -70,7 +70,7 @@
  *   stream: a rate-limited warning when the connection is lost or an
  *   attempt fails, naming the URL, the cause and the delay before the next
  *   attempt.
- * * Server with `max-clients`: a rate-limited warning naming the client
+ * * Server with `max-peers`: a rate-limited warning naming the client
  *   refused with HTTP 503.
  * * A rate-limited warning for each invalid JSON message.
  *
@@ -91,7 +91,6 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
-#include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbin.h"
 #include "gstrtcbotmissing.h"
@@ -103,8 +102,8 @@ GST_DEBUG_CATEGORY (gst_rtcbot_websocket_bin_debug);
 
 #define DEFAULT_PROP_MODE GST_RTCBOT_WEBSOCKET_MODE_CLIENT
 #define DEFAULT_PROP_URL NULL
-#define DEFAULT_PROP_HOST "127.0.0.1"
-#define DEFAULT_PROP_PORT 8080
+#define DEFAULT_PROP_LISTEN_HOST "127.0.0.1"
+#define DEFAULT_PROP_LISTEN_PORT 8080
 #define DEFAULT_PROP_PATH "/ws"
 #define DEFAULT_PROP_JSON TRUE
 #define DEFAULT_PROP_MAX_MESSAGE_SIZE (1024 * 1024)
@@ -121,8 +120,8 @@ enum
   PROP_0,
   PROP_MODE,
   PROP_URL,
-  PROP_HOST,
-  PROP_PORT,
+  PROP_LISTEN_HOST,
+  PROP_LISTEN_PORT,
   PROP_BOUND_PORT,
   PROP_PATH,
   PROP_JSON,
@@ -132,71 +131,33 @@ enum
   PROP_RECONNECT_MAX,
   PROP_KEEPALIVE_INTERVAL,
   PROP_TLS_VALIDATION,
-  PROP_MAX_CLIENTS,
+  PROP_MAX_PEERS,
   PROP_REQUEST_TIMEOUT,
   PROP_AUTH_TOKEN,
   PROP_ALLOWED_ORIGINS,
   PROP_TLS_CERTIFICATE,
   PROP_TLS_KEY,
-  PROP_INVALID_MESSAGES,
-  PROP_READY,
-  PROP_CLOSED,
   N_PROPS
 };
 
-enum
-{
-  SIGNAL_PUT,
-  SIGNAL_PUT_STRING,
-  SIGNAL_PUT_JSON,
-  SIGNAL_GET,
-  SIGNAL_CLOSE,
-  LAST_SIGNAL
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[LAST_SIGNAL];
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
-    GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
-    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS (GST_RTCBOT_MESSAGE_CAPS));
 
 #define gst_rtcbot_websocket_bin_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotWebsocketBin, gst_rtcbot_websocket_bin,
-    GST_TYPE_BIN,
+    GST_TYPE_RTCBOT_BIN,
     GST_DEBUG_CATEGORY_INIT (gst_rtcbot_websocket_bin_debug,
         "rtcbotwebsocketbin", 0, "RTCBot websocket client/server bin"));
 GST_ELEMENT_REGISTER_DEFINE (rtcbotwebsocketbin, "rtcbotwebsocketbin",
     GST_RANK_NONE, GST_TYPE_RTCBOT_WEBSOCKET_BIN);
 
-static void gst_rtcbot_websocket_bin_dispose (GObject * object);
 static void gst_rtcbot_websocket_bin_finalize (GObject * object);
 static void gst_rtcbot_websocket_bin_set_property (GObject * object,
     guint prop_id, const GValue * value, GParamSpec * pspec);
 static void gst_rtcbot_websocket_bin_get_property (GObject * object,
     guint prop_id, GValue * value, GParamSpec * pspec);
-static GstStateChangeReturn gst_rtcbot_websocket_bin_change_state (GstElement *
-    element, GstStateChange transition);
-static GstPad *gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
-    GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
-static gboolean gst_rtcbot_websocket_bin_send_event (GstElement * element,
-    GstEvent * event);
-static void gst_rtcbot_websocket_bin_release_pad (GstElement * element,
-    GstPad * pad);
-static void gst_rtcbot_websocket_bin_handle_message (GstBin * bin,
-    GstMessage * message);
-
-static GstFlowReturn gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin *
-    self, GstBuffer * buffer);
-static GstFlowReturn gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin
-    * self, const gchar * string);
-static GstFlowReturn gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin *
-    self, const gchar * json);
-static GstSample *gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self,
-    guint64 timeout);
-static void gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self);
+static gboolean gst_rtcbot_websocket_bin_start (GstRtcbotBin * bin);
+static void gst_rtcbot_websocket_bin_stop (GstRtcbotBin * bin);
+static void gst_rtcbot_websocket_bin_close (GstRtcbotBin * bin);
 
 
 GType
@@ -223,10 +184,8 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBinClass *bin_class = GST_BIN_CLASS (klass);
-  GType type = G_TYPE_FROM_CLASS (klass);
+  GstRtcbotBinClass *rtcbot_bin_class = GST_RTCBOT_BIN_CLASS (klass);
 
-  gobject_class->dispose = gst_rtcbot_websocket_bin_dispose;
   gobject_class->finalize = gst_rtcbot_websocket_bin_finalize;
   gobject_class->set_property = gst_rtcbot_websocket_bin_set_property;
   gobject_class->get_property = gst_rtcbot_websocket_bin_get_property;
@@ -234,7 +193,7 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
   /**
    * GstRtcbotWebsocketBin:mode:
    *
-   * Client (connect to `url`) or server (listen on `host`:`port`).
+   * Client (connect to `url`) or server (listen on `listen-host`:`listen-port`).
    * Read when going from READY to PAUSED.
    *
    * Since: 0.1
@@ -257,29 +216,31 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       GST_PARAM_MUTABLE_READY);
 
   /**
-   * GstRtcbotWebsocketBin:host:
+   * GstRtcbotWebsocketBin:listen-host:
    *
    * Server mode: the numeric IP address to listen on ("localhost" means
    * 127.0.0.1, "0.0.0.0" every IPv4 interface).
    *
    * Since: 0.1
    */
-  properties[PROP_HOST] = g_param_spec_string ("host", "Host",
-      "Server mode: IP address to listen on", DEFAULT_PROP_HOST,
+  properties[PROP_LISTEN_HOST] =
+      g_param_spec_string ("listen-host", "Listen host",
+      "Server mode: IP address to listen on", DEFAULT_PROP_LISTEN_HOST,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
-   * GstRtcbotWebsocketBin:port:
+   * GstRtcbotWebsocketBin:listen-port:
    *
    * Server mode: the TCP port to listen on; 0 picks a free one, see
    * `bound-port`.
    *
    * Since: 0.1
    */
-  properties[PROP_PORT] = g_param_spec_uint ("port", "Port",
+  properties[PROP_LISTEN_PORT] =
+      g_param_spec_uint ("listen-port", "Listen port",
       "Server mode: TCP port to listen on (0 = any free port)", 0, 65535,
-      DEFAULT_PROP_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      DEFAULT_PROP_LISTEN_PORT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
    * GstRtcbotWebsocketBin:bound-port:
@@ -385,7 +346,7 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
    * peer is noticed; 0 = no pings. In server mode a client that answers
    * nothing (no pong, no message) for three intervals is disconnected: a
    * peer that vanished without closing (power cut, Wi-Fi gone) frees its
-   * `max-clients` slot within 90 s by default.
+   * `max-peers` slot within 90 s by default.
    *
    * Since: 0.1
    */
@@ -411,7 +372,7 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
-   * GstRtcbotWebsocketBin:max-clients:
+   * GstRtcbotWebsocketBin:max-peers:
    *
    * Server mode: the most clients connected at once; 0 = no limit. A
    * client beyond it is refused with HTTP 503 (and a rate-limited warning);
@@ -419,8 +380,8 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
    *
    * Since: 0.1
    */
-  properties[PROP_MAX_CLIENTS] = g_param_spec_uint ("max-clients",
-      "Max clients", "Server mode: most clients at once (0 = no limit)", 0,
+  properties[PROP_MAX_PEERS] = g_param_spec_uint ("max-peers",
+      "Max peers", "Server mode: most clients at once (0 = no limit)", 0,
       G_MAXUINT, DEFAULT_PROP_MAX_CLIENTS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
@@ -506,139 +467,14 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
       "Server: PEM private key file of tls-certificate", NULL,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
-  /**
-   * GstRtcbotWebsocketBin:invalid-messages:
-   *
-   * How many messages were dropped because they were not valid JSON
-   * (`json` TRUE), incoming and outgoing.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_INVALID_MESSAGES] = g_param_spec_uint64 ("invalid-messages",
-      "Invalid messages", "Messages dropped for not being valid JSON", 0,
-      G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * GstRtcbotWebsocketBin:ready:
-   *
-   * TRUE while the client connection is open or the server listens.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_READY] = g_param_spec_boolean ("ready", "Ready",
-      "The connection is open (client) or the server listens", FALSE,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * GstRtcbotWebsocketBin:closed:
-   *
-   * TRUE once closed by `close` or, in client mode, by the peer.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", "Closed",
-      "Closed by the application or the peer", FALSE,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 
-  /**
-   * GstRtcbotWebsocketBin::put:
-   * @rtcbotwebsocketbin: the element
-   * @buffer: (transfer none): the message
-   *
-   * Sends @buffer (an `application/octet-stream` message: a binary frame
-   * with `json` FALSE; with `json` TRUE it must hold JSON), after setting
-   * the inner rtcbotsink's `active-pad` to NULL.
-   *
-   * Returns: GST_FLOW_OK when queued for sending, GST_FLOW_EOS when closed.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_websocket_bin_put), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
+  rtcbot_bin_class->start = GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_start);
+  rtcbot_bin_class->stop = GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_stop);
+  rtcbot_bin_class->send = GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_send);
+  rtcbot_bin_class->close = GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_close);
+  gst_rtcbot_bin_class_add_message_pad_templates (rtcbot_bin_class);
 
-  /**
-   * GstRtcbotWebsocketBin::put-string:
-   * @rtcbotwebsocketbin: the element
-   * @string: UTF-8 text
-   *
-   * Sends @string as one text frame (with `json` TRUE it must be JSON).
-   *
-   * Returns: as `put`; GST_FLOW_ERROR and a warning for invalid UTF-8.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT_STRING] = g_signal_new_class_handler ("put-string", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_websocket_bin_put_string), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
-
-  /**
-   * GstRtcbotWebsocketBin::put-json:
-   * @rtcbotwebsocketbin: the element
-   * @json: a JSON document
-   *
-   * Validates @json and sends it as one text frame.
-   *
-   * Returns: as `put`; GST_FLOW_ERROR and a warning naming the parse error
-   * for invalid JSON (nothing is sent).
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_PUT_JSON] = g_signal_new_class_handler ("put-json", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_websocket_bin_put_json), NULL, NULL, NULL,
-      GST_TYPE_FLOW_RETURN, 1, G_TYPE_STRING);
-
-  /**
-   * GstRtcbotWebsocketBin::get:
-   * @rtcbotwebsocketbin: the element
-   * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
-   *
-   * Pulls the oldest received message from the application's default
-   * subscription (created by the first `get`: messages received before it
-   * are not kept).
-   *
-   * Returns: (transfer full) (nullable): the message with its caps, or NULL
-   * on timeout, shutdown or once closed.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_GET] = g_signal_new_class_handler ("get", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_websocket_bin_get), NULL, NULL, NULL,
-      GST_TYPE_SAMPLE, 1, G_TYPE_UINT64);
-
-  /**
-   * GstRtcbotWebsocketBin::close:
-   * @rtcbotwebsocketbin: the element
-   *
-   * Closes every connection (code 1000), stops accepting new ones, posts
-   * `rtcbot-closed` and ends the stream on the `src_%u` pads. Idempotent.
-   *
-   * Since: 0.1
-   */
-  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtcbot_websocket_bin_close), NULL, NULL, NULL,
-      G_TYPE_NONE, 0);
-
-  element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_change_state);
-  element_class->request_new_pad =
-      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_request_new_pad);
-  element_class->release_pad =
-      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_release_pad);
-  element_class->send_event =
-      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_send_event);
-  bin_class->handle_message =
-      GST_DEBUG_FUNCPTR (gst_rtcbot_websocket_bin_handle_message);
-
-  gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "RTCBot websocket", "Source/Sink/Network",
       "Websocket client or server: produces the messages it receives and "
@@ -652,8 +488,8 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
 {
   self->mode = DEFAULT_PROP_MODE;
   self->url = g_strdup (DEFAULT_PROP_URL);
-  self->host = g_strdup (DEFAULT_PROP_HOST);
-  self->port = DEFAULT_PROP_PORT;
+  self->host = g_strdup (DEFAULT_PROP_LISTEN_HOST);
+  self->port = DEFAULT_PROP_LISTEN_PORT;
   self->path = g_strdup (DEFAULT_PROP_PATH);
   self->json = DEFAULT_PROP_JSON;
   self->max_message_size = DEFAULT_PROP_MAX_MESSAGE_SIZE;
@@ -662,22 +498,8 @@ gst_rtcbot_websocket_bin_init (GstRtcbotWebsocketBin * self)
   self->reconnect_max = DEFAULT_PROP_RECONNECT_MAX;
   self->keepalive_interval = DEFAULT_PROP_KEEPALIVE_INTERVAL;
   self->tls_validation = DEFAULT_PROP_TLS_VALIDATION;
-  self->max_clients = DEFAULT_PROP_MAX_CLIENTS;
+  self->max_peers = DEFAULT_PROP_MAX_CLIENTS;
   self->request_timeout = DEFAULT_PROP_REQUEST_TIMEOUT;
-
-  /* a missing rtcbot plugin is reported when the bin starts */
-  gst_rtcbot_message_bin_init (&self->messages, GST_BIN_CAST (self),
-      G_CALLBACK (gst_rtcbot_websocket_bin_on_new_data), self);
-}
-
-static void
-gst_rtcbot_websocket_bin_dispose (GObject * object)
-{
-  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (object);
-
-  gst_rtcbot_message_bin_dispose (&self->messages, self);
-
-  G_OBJECT_CLASS (parent_class)->dispose (object);
 }
 
 static void
@@ -711,11 +533,11 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
       g_free (self->url);
       self->url = g_value_dup_string (value);
       break;
-    case PROP_HOST:
+    case PROP_LISTEN_HOST:
       g_free (self->host);
       self->host = g_value_dup_string (value);
       break;
-    case PROP_PORT:
+    case PROP_LISTEN_PORT:
       self->port = g_value_get_uint (value);
       break;
     case PROP_PATH:
@@ -743,8 +565,8 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
     case PROP_TLS_VALIDATION:
       self->tls_validation = g_value_get_boolean (value);
       break;
-    case PROP_MAX_CLIENTS:
-      self->max_clients = g_value_get_uint (value);
+    case PROP_MAX_PEERS:
+      self->max_peers = g_value_get_uint (value);
       break;
     case PROP_REQUEST_TIMEOUT:
       self->request_timeout = g_value_get_uint (value);
@@ -786,10 +608,10 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
     case PROP_URL:
       g_value_set_string (value, self->url);
       break;
-    case PROP_HOST:
+    case PROP_LISTEN_HOST:
       g_value_set_string (value, self->host);
       break;
-    case PROP_PORT:
+    case PROP_LISTEN_PORT:
       g_value_set_uint (value, self->port);
       break;
     case PROP_BOUND_PORT:
@@ -819,8 +641,8 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
     case PROP_TLS_VALIDATION:
       g_value_set_boolean (value, self->tls_validation);
       break;
-    case PROP_MAX_CLIENTS:
-      g_value_set_uint (value, self->max_clients);
+    case PROP_MAX_PEERS:
+      g_value_set_uint (value, self->max_peers);
       break;
     case PROP_REQUEST_TIMEOUT:
       g_value_set_uint (value, self->request_timeout);
@@ -837,15 +659,6 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
     case PROP_TLS_KEY:
       g_value_set_string (value, self->tls_key);
       break;
-    case PROP_INVALID_MESSAGES:
-      g_value_set_uint64 (value, self->invalid_messages);
-      break;
-    case PROP_READY:
-      g_value_set_boolean (value, self->ready);
-      break;
-    case PROP_CLOSED:
-      g_value_set_boolean (value, self->closed);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -853,82 +666,15 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* ---------------------------------------------------------------------- */
-/* lifecycle: ready / closed                                              */
-
-void
-gst_rtcbot_websocket_bin_post_structure (GstRtcbotWebsocketBin * self,
-    GstStructure * s)
-{
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_message_new_element (GST_OBJECT_CAST (self), s));
-}
-
-void
-gst_rtcbot_websocket_bin_set_ready (GstRtcbotWebsocketBin * self,
-    gboolean ready)
-{
-  gboolean changed;
-
-  GST_OBJECT_LOCK (self);
-  ready = ready && !self->closed;
-  changed = self->ready != ready;
-  self->ready = ready;
-  GST_OBJECT_UNLOCK (self);
-
-  if (!changed)
-    return;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  gst_rtcbot_websocket_bin_post_structure (self,
-      gst_structure_new ("rtcbot-ready", "ready", G_TYPE_BOOLEAN, ready, NULL));
-}
-
-/* Marks the bin closed once and tells the inner elements; FALSE when it
- * already was. */
-gboolean
-gst_rtcbot_websocket_bin_mark_closed (GstRtcbotWebsocketBin * self,
-    const gchar * reason)
-{
-  GST_OBJECT_LOCK (self);
-  if (self->closed) {
-    GST_OBJECT_UNLOCK (self);
-    return FALSE;
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  gst_rtcbot_websocket_bin_set_ready (self, FALSE);
-
-  GST_OBJECT_LOCK (self);
-  if (self->closed) {
-    GST_OBJECT_UNLOCK (self);
-    return FALSE;
-  }
-  self->closed = TRUE;
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "closed: %s", reason);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-  gst_rtcbot_websocket_bin_post_structure (self,
-      gst_structure_new ("rtcbot-closed", "reason", G_TYPE_STRING, reason,
-          NULL));
-
-  /* EOS to the subscribers; the outgoing side stops consuming */
-  g_signal_emit_by_name (self->messages.src, "close");
-  g_signal_emit_by_name (self->messages.sink, "close");
-  return TRUE;
-}
-
 static gboolean
-gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
+gst_rtcbot_websocket_bin_start (GstRtcbotBin * bin)
 {
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
   WsRun *run = g_new0 (WsRun, 1);
   GError *error = NULL;
   guint bound_port;
   gboolean server;
   gchar *tls_certificate, *tls_key;
-
-  if (self->messages.src == NULL || self->messages.sink == NULL)
-    goto no_elements;
 
   GST_OBJECT_LOCK (self);
   run->self = self;
@@ -944,7 +690,7 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
   run->reconnect_max = MAX (self->reconnect_max, self->reconnect_min);
   run->keepalive_interval = self->keepalive_interval;
   run->tls_validation = self->tls_validation;
-  run->max_clients = self->max_clients;
+  run->max_peers = self->max_peers;
   run->request_timeout = self->request_timeout;
   run->auth_token = g_strdup (self->auth_token);
   run->allowed_origins = g_strdup (self->allowed_origins);
@@ -1003,23 +749,17 @@ gst_rtcbot_websocket_bin_start (GstRtcbotWebsocketBin * self)
     GST_INFO_OBJECT (self, "listening on %s://%s:%u%s", run->tls ? "wss" :
         "ws", run->host, bound_port, run->path);
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
-    gst_rtcbot_websocket_bin_set_ready (self, TRUE);
+    gst_rtcbot_bin_set_ready (bin, TRUE);
   }
   /* what was put before the start */
-  gst_rtcbot_websocket_bin_on_new_data (self->messages.sink, self);
+  gst_rtcbot_websocket_bin_send (bin);
   return TRUE;
 
   /* ERRORS */
-no_elements:
-  {
-    gst_rtcbot_post_missing_element (GST_ELEMENT_CAST (self), "rtcbotsrc");
-    g_free (run);
-    return FALSE;
-  }
 bad_certificate:
   {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
-        (NULL));
+    GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, SETTINGS, error,
+        ("%s", error->message));
     g_clear_error (&error);
     g_free (tls_certificate);
     g_free (tls_key);
@@ -1028,9 +768,9 @@ bad_certificate:
   }
 bad_url:
   {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+    GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, SETTINGS, error,
         ("Could not connect to %s: invalid URL: %s",
-            GST_STR_NULL (run->url), error->message), (NULL));
+            GST_STR_NULL (run->url), error->message));
     g_clear_error (&error);
     gst_rtcbot_websocket_bin_ws_run_free (run);
     return FALSE;
@@ -1042,23 +782,25 @@ start_failed:
     self->run = NULL;
     GST_OBJECT_UNLOCK (self);
     if (server) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not listen on %s:%u: %s", GST_STR_NULL (run->host),
-              run->port, run->start_error->message),
-          ("soup: %s", run->start_error->message));
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE,
+          run->start_error, ("Could not listen on %s:%u: %s",
+              GST_STR_NULL (run->host), run->port, run->start_error->message));
     } else {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: %s", run->url,
-              run->start_error->message), (NULL));
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE,
+          run->start_error, ("Could not connect to %s: %s", run->url,
+              run->start_error->message));
     }
     gst_rtcbot_websocket_bin_ws_run_free (run);
     return FALSE;
   }
 }
 
+/* after the children: the inner elements are flushed, so nothing the soup
+ * thread does can block on them */
 static void
-gst_rtcbot_websocket_bin_stop (GstRtcbotWebsocketBin * self)
+gst_rtcbot_websocket_bin_stop (GstRtcbotBin * bin)
 {
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
   WsRun *run;
 
   GST_OBJECT_LOCK (self);
@@ -1077,127 +819,13 @@ gst_rtcbot_websocket_bin_stop (GstRtcbotWebsocketBin * self)
   gst_rtcbot_websocket_bin_ws_run_free (run);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
-  gst_rtcbot_websocket_bin_set_ready (self, FALSE);
 }
 
-static GstStateChangeReturn
-gst_rtcbot_websocket_bin_change_state (GstElement * element,
-    GstStateChange transition)
-{
-  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
-  GstStateChangeReturn ret;
-  gboolean was_closed;
-
-  switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!gst_rtcbot_websocket_bin_start (self))
-        return GST_STATE_CHANGE_FAILURE;
-      break;
-    default:
-      break;
-  }
-
-  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-
-  switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (ret == GST_STATE_CHANGE_FAILURE)
-        gst_rtcbot_websocket_bin_stop (self);
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      /* the inner elements are flushed now: nothing the soup thread does
-       * can block on them */
-      gst_rtcbot_websocket_bin_stop (self);
-      GST_OBJECT_LOCK (self);
-      was_closed = self->closed;
-      self->closed = FALSE;
-      GST_OBJECT_UNLOCK (self);
-      if (was_closed)
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-      break;
-    default:
-      break;
-  }
-  return ret;
-}
-
-/* ---------------------------------------------------------------------- */
-/* pads, messages, actions                                                */
-
-static GstPad *
-gst_rtcbot_websocket_bin_request_new_pad (GstElement * element,
-    GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
-{
-  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
-
-  return gst_rtcbot_message_bin_request_pad (&self->messages, element, templ,
-      name);
-}
-
-/* An EOS sent to the bin (gst-launch-1.0 -e on Ctrl-C) ends both message
- * sides, so that the pipeline reaches EOS. */
-static gboolean
-gst_rtcbot_websocket_bin_send_event (GstElement * element, GstEvent * event)
-{
-  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (element);
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
-    return gst_rtcbot_message_bin_send_eos (&self->messages, element, event);
-  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
-}
-
+/* the bin is marked closed: every connection ends with code 1000 and no
+ * new one is accepted */
 static void
-gst_rtcbot_websocket_bin_release_pad (GstElement * element, GstPad * pad)
+gst_rtcbot_websocket_bin_close (GstRtcbotBin * bin)
 {
-  gst_rtcbot_message_bin_release_pad (element, pad);
-}
-
-/* The inner elements' own ready/closed messages would be mistaken for the
- * bin's; the bin posts its own. */
-static void
-gst_rtcbot_websocket_bin_handle_message (GstBin * bin, GstMessage * message)
-{
-  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
-
-  if (gst_rtcbot_message_bin_is_inner_lifecycle (&self->messages, message)) {
-    gst_message_unref (message);
-    return;
-  }
-  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
-}
-
-static GstFlowReturn
-gst_rtcbot_websocket_bin_put (GstRtcbotWebsocketBin * self, GstBuffer * buffer)
-{
-  return gst_rtcbot_message_bin_put (&self->messages, buffer);
-}
-
-static GstFlowReturn
-gst_rtcbot_websocket_bin_put_string (GstRtcbotWebsocketBin * self,
-    const gchar * string)
-{
-  return gst_rtcbot_message_bin_put_string (&self->messages, string);
-}
-
-static GstFlowReturn
-gst_rtcbot_websocket_bin_put_json (GstRtcbotWebsocketBin * self,
-    const gchar * json)
-{
-  return gst_rtcbot_message_bin_put_json (&self->messages, json);
-}
-
-static GstSample *
-gst_rtcbot_websocket_bin_get (GstRtcbotWebsocketBin * self, guint64 timeout)
-{
-  return gst_rtcbot_message_bin_get (&self->messages, timeout);
-}
-
-static void
-gst_rtcbot_websocket_bin_close (GstRtcbotWebsocketBin * self)
-{
-  if (self->messages.src == NULL)
-    return;
-  gst_rtcbot_websocket_bin_invoke_on_soup_thread (self,
-      gst_rtcbot_websocket_bin_close_cb);
-  gst_rtcbot_websocket_bin_mark_closed (self, "closed by the application");
+  gst_rtcbot_websocket_bin_invoke_on_soup_thread (GST_RTCBOT_WEBSOCKET_BIN
+      (bin), gst_rtcbot_websocket_bin_close_cb);
 }

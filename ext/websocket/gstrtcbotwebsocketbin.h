@@ -22,6 +22,7 @@
 #define __GST_RTCBOT_WEBSOCKET_BIN_H__
 
 #include <gst/gst.h>
+#include <gst/rtcbot/gstrtcbotbin.h>
 
 G_BEGIN_DECLS
 
@@ -43,7 +44,7 @@ GType gst_rtcbot_websocket_mode_get_type (void);
 
 #define GST_TYPE_RTCBOT_WEBSOCKET_BIN (gst_rtcbot_websocket_bin_get_type ())
 G_DECLARE_FINAL_TYPE (GstRtcbotWebsocketBin, gst_rtcbot_websocket_bin, GST,
-    RTCBOT_WEBSOCKET_BIN, GstBin);
+    RTCBOT_WEBSOCKET_BIN, GstRtcbotBin);
 
 GST_ELEMENT_REGISTER_DECLARE (rtcbotwebsocketbin);
 

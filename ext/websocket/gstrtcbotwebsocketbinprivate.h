@@ -23,10 +23,8 @@
 
 #include <gst/gst.h>
 #include <libsoup/soup.h>
-#include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbin.h"
-#include "gstrtcbotmessagebin.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +39,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtcbot_websocket_bin_debug);
 /* client: connecting and the HTTP/TLS handshakes, seconds */
 #define CONNECT_TIMEOUT_S 30
 /* at most one connection warning (lost, refused, retrying, client refused
- * by max-clients) per this interval; the first one always */
+ * by max-peers) per this interval; the first one always */
 #define CONNECTION_WARNING_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 typedef struct _WsRun WsRun;
@@ -89,7 +87,7 @@ struct _WsRun
   guint reconnect_max;          /* ms */
   guint keepalive_interval;     /* s */
   gboolean tls_validation;
-  guint max_clients;
+  guint max_peers;
   guint request_timeout;        /* s */
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
@@ -115,7 +113,6 @@ struct _WsRun
   guint backoff;                /* ms, delay before the next reconnection */
   GSource *reconnect_source;    /* pending reconnection */
   gint64 last_connection_warning;
-  JsonParser *parser;           /* outgoing validation, reused */
 
   /* attached for the whole run, dispatched when its ready time is set: one
    * pending drain at a time, re-armed by on_new_data() (any thread) */
@@ -124,9 +121,7 @@ struct _WsRun
 
 struct _GstRtcbotWebsocketBin
 {
-  GstBin parent;
-
-  GstRtcbotMessageBin messages;
+  GstRtcbotBin parent;
 
   gint drain_pending;           /* atomic: a drain is scheduled */
 
@@ -144,26 +139,14 @@ struct _GstRtcbotWebsocketBin
   guint reconnect_max;
   guint keepalive_interval;
   gboolean tls_validation;
-  guint max_clients;
+  guint max_peers;
   guint request_timeout;
   gchar *auth_token;            /* never logged */
   gchar *allowed_origins;
   gchar *tls_certificate;
   gchar *tls_key;
-  guint64 invalid_messages;
-  gint64 last_warning;
-  gboolean ready;
-  gboolean closed;
   WsRun *run;                   /* set while the soup thread runs */
 };
-
-/* gstrtcbotwebsocketbin.c: lifecycle, ready / closed */
-void gst_rtcbot_websocket_bin_post_structure (GstRtcbotWebsocketBin * self,
-    GstStructure * s);
-void gst_rtcbot_websocket_bin_set_ready (GstRtcbotWebsocketBin * self,
-    gboolean ready);
-gboolean gst_rtcbot_websocket_bin_mark_closed (GstRtcbotWebsocketBin * self,
-    const gchar * reason);
 
 /* gstrtcbotwebsocketframe.c: what becomes of a received frame */
 typedef enum
@@ -190,8 +173,7 @@ gboolean gst_rtcbot_websocket_bin_drain_cb (gpointer user_data);
 extern GSourceFuncs gst_rtcbot_websocket_bin_drain_source_funcs;
 gboolean gst_rtcbot_websocket_bin_invoke_on_soup_thread (GstRtcbotWebsocketBin
     * self, GSourceFunc func);
-GstFlowReturn gst_rtcbot_websocket_bin_on_new_data (GstElement * sink,
-    gpointer user_data);
+void gst_rtcbot_websocket_bin_send (GstRtcbotBin * bin);
 
 /* gstrtcbotwebsocketserver.c: peers, the server */
 gboolean gst_rtcbot_websocket_bin_connection_warning_allowed (WsRun * run);

@@ -26,6 +26,7 @@
 
 #include "gstrtcbotwebsocketbinprivate.h"
 #include "gstrtcbotauth.h"
+#include "gstrtcbotcommon.h"
 
 /* ---------------------------------------------------------------------- */
 /* connections (soup thread)                                              */
@@ -90,7 +91,7 @@ on_connected (GObject * object, GAsyncResult * result, gpointer user_data)
     return;
   }
   run->backoff = run->reconnect_min;
-  gst_rtcbot_websocket_bin_set_ready (self, TRUE);
+  gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), TRUE);
   gst_rtcbot_websocket_bin_drain (run);
   return;
 
@@ -127,27 +128,23 @@ failed:
     if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)
         || (error->domain == SOUP_SESSION_ERROR
             && soup_message_get_tls_peer_certificate_errors (run->msg))) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE, error,
           ("Could not connect to %s: the server's TLS certificate is not "
               "trusted (tls-validation=false accepts it, for testing only)",
-              run->url), ("soup: %s", error->message));
+              run->url));
     } else if (error->domain == G_TLS_ERROR) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE, error,
           ("Could not connect to %s: the TLS handshake failed: %s", run->url,
-              error->message), ("soup: %s (%s %d)", error->message,
-              g_quark_to_string (error->domain), error->code));
+              error->message));
     } else if (status != SOUP_STATUS_NONE
         && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE, error,
           ("Could not connect to %s: the server answered HTTP %u %s "
               "instead of accepting the websocket", run->url, status,
-              GST_STR_NULL (soup_message_get_reason_phrase (run->msg))),
-          ("soup: %s", error->message));
+              GST_STR_NULL (soup_message_get_reason_phrase (run->msg))));
     } else {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not connect to %s: %s", run->url, error->message),
-          ("soup: %s (%s %d)", error->message,
-              g_quark_to_string (error->domain), error->code));
+      GST_RTCBOT_ELEMENT_ERROR_FROM (self, RESOURCE, OPEN_READ_WRITE, error,
+          ("Could not connect to %s: %s", run->url, error->message));
     }
     g_clear_error (&error);
     return;

@@ -34,8 +34,8 @@ gst_rtcbot_websocket_bin_check_text (const gchar * data, gsize size,
     GError ** error)
 {
   if (size == 0 || !g_utf8_validate_len (data, size, NULL)) {
-    g_set_error_literal (error, JSON_PARSER_ERROR,
-        JSON_PARSER_ERROR_INVALID_DATA,
+    g_set_error_literal (error, GST_RTCBOT_JSON_ERROR,
+        GST_RTCBOT_JSON_ERROR_INVALID,
         size == 0 ? "empty message" : "not valid UTF-8");
     return FALSE;
   }

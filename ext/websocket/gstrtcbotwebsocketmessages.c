@@ -23,7 +23,6 @@
 #endif
 
 #include <libsoup/soup.h>
-#include <json-glib/json-glib.h>
 
 #include "gstrtcbotwebsocketbinprivate.h"
 #include "gstrtcbotcommon.h"
@@ -36,56 +35,6 @@ static GstStaticCaps bytes_caps = GST_STATIC_CAPS (GST_RTCBOT_BYTES_CAPS);
 
 /* ---------------------------------------------------------------------- */
 /* messages                                                               */
-
-/* Soup thread: outgoing messages, parsed by json-glib with the run's
- * parser (an immutable parser, reused). */
-static gboolean
-validate_json (WsRun * run, const gchar * data, gsize size, GError ** error)
-{
-  gboolean ok;
-
-  if (!gst_rtcbot_websocket_bin_check_text (data, size, error))
-    return FALSE;
-  if (run->parser == NULL)
-    run->parser = json_parser_new_immutable ();
-  ok = json_parser_load_from_data (run->parser, data, size, error);
-  if (ok && json_parser_get_root (run->parser) == NULL) {
-    g_set_error_literal (error, JSON_PARSER_ERROR,
-        JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
-    ok = FALSE;
-  }
-  return ok;
-}
-
-/* Counts an invalid message and posts a rate-limited warning naming it. */
-static void
-invalid_json (GstRtcbotWebsocketBin * self, const gchar * direction,
-    const gchar * data, gsize size, const GError * error)
-{
-  gint64 now = g_get_monotonic_time ();
-  guint64 count;
-  gboolean warn;
-  gchar *excerpt;
-
-  GST_OBJECT_LOCK (self);
-  count = ++self->invalid_messages;
-  warn = count == 1 || now - self->last_warning >= WARNING_INTERVAL_US;
-  if (warn)
-    self->last_warning = now;
-  GST_OBJECT_UNLOCK (self);
-
-  excerpt = gst_rtcbot_json_excerpt (data, size, EXCERPT_BYTES);
-  GST_DEBUG_OBJECT (self, "invalid %s JSON: %s near '%s'", direction,
-      error->message, excerpt);
-  if (warn) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Dropped an invalid JSON message (%s): %s, in '%s'", direction,
-            error->message, excerpt),
-        ("%" G_GSIZE_FORMAT " bytes; %" G_GUINT64_FORMAT
-            " invalid messages so far", size, count));
-  }
-  g_free (excerpt);
-}
 
 /* Soup thread: one frame from a peer becomes one message of the inner
  * rtcbotsrc. */
@@ -116,7 +65,8 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
     case WS_FRAME_INVALID:{
       gchar *direction = g_strdup_printf ("received from %s", peer->address);
 
-      invalid_json (self, direction, data, size, error);
+      gst_rtcbot_bin_drop_invalid (GST_RTCBOT_BIN (self), direction, data,
+          size, error);
       g_free (direction);
       g_clear_error (&error);
       return;
@@ -138,7 +88,7 @@ gst_rtcbot_websocket_bin_on_peer_message (SoupWebsocketConnection * conn,
   gst_buffer_unref (buffer);
   gst_caps_unref (caps);
 
-  ret = gst_rtcbot_message_bin_deliver (&self->messages, sample);
+  ret = gst_rtcbot_bin_deliver (GST_RTCBOT_BIN (self), sample);
   gst_sample_unref (sample);
   if (ret != GST_FLOW_OK)
     GST_DEBUG_OBJECT (self, "incoming message not delivered: %s",
@@ -180,9 +130,13 @@ send_sample (WsRun * run, GstSample * sample)
   if (run->json) {
     GError *error = NULL;
 
-    if (!validate_json (run, (const gchar *) map.data, map.size, &error)) {
-      invalid_json (self, "not sent", (const gchar *) map.data, map.size,
-          error);
+    /* the same checks as for what is received */
+    if (!gst_rtcbot_websocket_bin_check_text ((const gchar *) map.data,
+            map.size, &error)
+        || !gst_rtcbot_json_validate ((const gchar *) map.data, map.size,
+            &error)) {
+      gst_rtcbot_bin_drop_invalid (GST_RTCBOT_BIN (self), "not sent",
+          (const gchar *) map.data, map.size, error);
       g_clear_error (&error);
       gst_buffer_unmap (buffer, &map);
       return;
@@ -242,7 +196,7 @@ gst_rtcbot_websocket_bin_drain (WsRun * run)
 
   while (TRUE) {
     sample = NULL;
-    sample = gst_rtcbot_message_bin_take_outgoing (&self->messages);
+    sample = gst_rtcbot_bin_take_outgoing (GST_RTCBOT_BIN (self));
     if (sample == NULL)
       break;
     if (run->peers == NULL)
@@ -309,15 +263,15 @@ gst_rtcbot_websocket_bin_invoke_on_soup_thread (GstRtcbotWebsocketBin * self,
 /* Streaming or application thread: the inner rtcbotsink got a message.
  * Arms the run's drain source, coalescing bursts: while a drain is
  * pending, nothing is done. */
-GstFlowReturn
-gst_rtcbot_websocket_bin_on_new_data (GstElement * sink, gpointer user_data)
+void
+gst_rtcbot_websocket_bin_send (GstRtcbotBin * bin)
 {
-  GstRtcbotWebsocketBin *self = user_data;
+  GstRtcbotWebsocketBin *self = GST_RTCBOT_WEBSOCKET_BIN (bin);
   GMainContext *context = NULL;
   GSource *source = NULL;
 
   if (!g_atomic_int_compare_and_exchange (&self->drain_pending, 0, 1))
-    return GST_FLOW_OK;
+    return;
 
   GST_OBJECT_LOCK (self);
   if (self->run) {
@@ -329,12 +283,12 @@ gst_rtcbot_websocket_bin_on_new_data (GstElement * sink, gpointer user_data)
 
   if (source == NULL) {
     g_atomic_int_set (&self->drain_pending, 0);
-    return GST_FLOW_OK;
+    return;
   }
   /* wakes the soup thread's context; never dispatched once the run ended
    * and destroyed the source */
   g_source_set_ready_time (source, 0);
   g_source_unref (source);
   g_main_context_unref (context);
-  return GST_FLOW_OK;
+  return;
 }

@@ -111,7 +111,6 @@ cleanup (WsRun * run)
   g_clear_object (&run->cancellable);
 
   while (g_main_context_iteration (run->context, FALSE));
-  g_clear_object (&run->parser);
 }
 
 gpointer

@@ -68,7 +68,7 @@ post_peer (WsRun * run, const gchar * name, WsPeer * peer)
 {
   if (run->mode != GST_RTCBOT_WEBSOCKET_MODE_SERVER)
     return;
-  gst_rtcbot_websocket_bin_post_structure (run->self, gst_structure_new (name,
+  gst_rtcbot_bin_post (GST_RTCBOT_BIN (run->self), gst_structure_new (name,
           "peer", G_TYPE_UINT, peer->id, "address", G_TYPE_STRING,
           peer->address, NULL));
 }
@@ -104,7 +104,7 @@ on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
             "%u%s%s", code, data && *data ? ", reason: " : "",
             data ? data : "");
 
-      gst_rtcbot_websocket_bin_set_ready (self, FALSE);
+      gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), FALSE);
       if (run->reconnect) {
         guint delay = gst_rtcbot_websocket_bin_schedule_reconnect (run);
 
@@ -113,7 +113,7 @@ on_peer_closed (SoupWebsocketConnection * conn, gpointer user_data)
               ("Lost the connection to %s (%s); reconnecting in %u ms",
                   run->url, reason, delay), (NULL));
       } else {
-        gst_rtcbot_websocket_bin_mark_closed (self, reason);
+        gst_rtcbot_bin_end (GST_RTCBOT_BIN (self), reason);
       }
       g_free (reason);
     }
@@ -282,10 +282,10 @@ on_server_request (SoupServer * server, SoupServerMessage * msg,
   guint clients;
   gchar *address;
 
-  if (run->max_clients == 0)
+  if (run->max_peers == 0)
     return;
   clients = g_list_length (run->peers);
-  if (clients < run->max_clients)
+  if (clients < run->max_peers)
     return;
 
   address = remote_address (msg);
@@ -296,8 +296,8 @@ on_server_request (SoupServer * server, SoupServerMessage * msg,
   if (gst_rtcbot_websocket_bin_connection_warning_allowed (run))
     GST_ELEMENT_WARNING (run->self, RESOURCE, BUSY,
         ("Refused the websocket client %s on port %u with HTTP 503: "
-            "max-clients (%u) are connected", address, run->bound_port,
-            run->max_clients), (NULL));
+            "max-peers (%u) are connected", address, run->bound_port,
+            run->max_peers), (NULL));
   g_free (address);
 }
 

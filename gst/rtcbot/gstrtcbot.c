@@ -27,6 +27,16 @@
 #include "gstrtcbotsrc.h"
 #include "gstrtcbotsink.h"
 
+/* The elements live in libgstrtcbot-1.0, beside their direct API; the
+ * plugin only registers them */
+GST_ELEMENT_REGISTER_DECLARE (rtcbotsrc);
+GST_ELEMENT_REGISTER_DECLARE (rtcbotsink);
+
+GST_ELEMENT_REGISTER_DEFINE (rtcbotsrc, "rtcbotsrc", GST_RANK_NONE,
+    GST_TYPE_RTCBOT_SRC);
+GST_ELEMENT_REGISTER_DEFINE (rtcbotsink, "rtcbotsink", GST_RANK_NONE,
+    GST_TYPE_RTCBOT_SINK);
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {

@@ -46,6 +46,7 @@ line goes to stdout, flushed; failures exit non-zero with a message on
 stderr."""
 
 import asyncio
+import ctypes
 import json
 import os
 import queue
@@ -227,6 +228,15 @@ async def rtc_cycles(url, n):
 # ---------------------------------------------------------------------------
 # the test side: one peer process, and what a process holds
 
+def die_with_parent():
+    """In the child: SIGKILL when the test process dies, so a test that
+    crashes leaves no peer behind (holding the test's output open, which
+    meson would wait on until its timeout)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
 class PeerProcess:
     """One of the peers above in its own process; its stdout lines go to
     a queue. kill() is SIGKILL: no close frame, no SCTP ABORT, nothing."""
@@ -236,7 +246,7 @@ class PeerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__)] + self.args,
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True)
+            text=True, preexec_fn=die_with_parent)
         self.lines = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 

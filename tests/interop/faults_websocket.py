@@ -29,7 +29,7 @@
   request/release of the message pads while data flows;
 - idle, half-open and trickling (slowloris) HTTP connections to the server
   bin closed after request-timeout, an upgraded client answering no ping
-  closed after three keepalive-intervals, and max-clients.
+  closed after three keepalive-intervals, and max-peers.
 
 Every peer listens or connects on 127.0.0.1 only; every wait is bounded and
 a watchdog ends a deadlocked test. G_DEBUG=fatal-criticals (set by
@@ -69,7 +69,7 @@ class WsFaultTestCase(FaultTestCase):
 
     def server_bin(self, extra=""):
         return self.serve(
-            "rtcbotwebsocketbin name=ws mode=server port=0 " + extra, "ws")
+            "rtcbotwebsocketbin name=ws mode=server listen-port=0 " + extra, "ws")
 
     def client_bin(self, url, extra=""):
         pipeline, bus = self.launch(
@@ -247,7 +247,7 @@ class StateCycles(WsFaultTestCase):
     def test_websocket_server(self):
         port = free_port()
         pipeline, bus = self.launch(
-            "rtcbotwebsocketbin name=ws mode=server port=%d" % port,
+            "rtcbotwebsocketbin name=ws mode=server listen-port=%d" % port,
             play=False)
         ws = pipeline.get_by_name("ws")
         self.peer("ws-hammer", ws_url(port))
@@ -303,7 +303,7 @@ class PadChurn(WsFaultTestCase):
     def test_websocket_server_with_client(self):
         pipeline, bus = self.launch(
             "rtcbotsrc name=feed rtcbotwebsocketbin name=e mode=server "
-            "port=0 json=false")
+            "listen-port=0 json=false")
         port = pipeline.get_by_name("e").get_property("bound-port")
         client = self.peer("ws-client", ws_url(port))
         client.expect("open")
@@ -322,8 +322,8 @@ class Slowloris(WsFaultTestCase):
 
     def test_max_clients_with_idle_connections(self):
         """Half-open HTTP connections are no websocket clients: they take
-        no max-clients slot, and clients are served beside them."""
-        pipeline, bus, ws, port = self.server_bin("max-clients=2")
+        no max-peers slot, and clients are served beside them."""
+        pipeline, bus, ws, port = self.server_bin("max-peers=2")
         ws.emit("get", 0)
         self.idle_connections(port, "/ws")
         clients = [self.peer("ws-client", ws_url(port)) for _ in range(2)]
@@ -337,7 +337,7 @@ class Slowloris(WsFaultTestCase):
             third.expect("open", 3)
         self.assertNotEqual(third.proc.wait(5), 0)
         warning = bus.must(lambda m: m.type == Gst.MessageType.WARNING,
-                           TIMEOUT, "max-clients WARNING")
+                           TIMEOUT, "max-peers WARNING")
         log("third client: %s", describe(warning))
         self.assertIn("503", describe(warning))
         # idle upgraded websockets (open, never sending) fill the slots

@@ -220,7 +220,7 @@ class WsTestCase(unittest.TestCase):
 
     def server_bin(self, extra=""):
         pipeline, ws = self.launch(
-            "rtcbotwebsocketbin name=ws mode=server port=0 " + extra)
+            "rtcbotwebsocketbin name=ws mode=server listen-port=0 " + extra)
         port = ws.get_property("bound-port")
         self.assertGreater(port, 0)
         ws.emit("get", 0)                 # the default subscription
@@ -585,7 +585,7 @@ class Errors(WsTestCase):
     def test_port_in_use(self):
         server = self.aio_server()
         pipeline = parse_launch(
-            "rtcbotwebsocketbin name=ws mode=server port=%d" % server.port)
+            "rtcbotwebsocketbin name=ws mode=server listen-port=%d" % server.port)
         self.pipelines.append(pipeline)
         self.assertEqual(pipeline.set_state(Gst.State.PLAYING),
                          Gst.StateChangeReturn.FAILURE)

@@ -8,9 +8,9 @@ registry, that file's Debian package with `dpkg -S`. A package counts as
 installed by the README's commands when tools/common.sh lists it or one
 of its lists pulls it in through Depends or Pre-Depends (never Recommends:
 the commands install with --no-install-recommends). It also checks that
-gst/rtcbot/element-packages.txt names the right package for each element
-(the missing-element errors quote it), and that debian/control's Depends
-bring every element the installed plugins create.
+gst-libs/gst/rtcbot/element-packages.txt names the right package for each
+element (the missing-element errors quote it), and that debian/control's
+Depends bring every element the installed plugins create.
 
 Usage: check_packages.py SOURCE_ROOT BUILD_ROOT [--without PKG ELEMENT]
 
@@ -139,9 +139,10 @@ def registry_elements():
 
 
 def hint_table(root):
-    """gst/rtcbot/element-packages.txt: {element: (package, plugin set)}"""
+    """gst-libs/gst/rtcbot/element-packages.txt:
+    {element: (package, plugin set)}"""
     table = {}
-    with open(os.path.join(root, "gst", "rtcbot",
+    with open(os.path.join(root, "gst-libs", "gst", "rtcbot",
                            "element-packages.txt")) as f:
         for line in f:
             fields = line.split("#", 1)[0].split()
@@ -288,8 +289,8 @@ def main(root, build_root, without=None):
                             "tools/common.sh nor pulled in by a listed "
                             "package through Depends" % pkg)
         if table.get(element) != (pkg, source):
-            problems.append("gst/rtcbot/element-packages.txt must say "
-                            '"%s %s %s" (it says %s)'
+            problems.append("gst-libs/gst/rtcbot/element-packages.txt must "
+                            'say "%s %s %s" (it says %s)'
                             % (element, pkg, source,
                                " ".join(table[element])
                                if element in table else "nothing"))
@@ -343,8 +344,9 @@ def main(root, build_root, without=None):
     unused = sorted(e for e in set(table) - set(uses)
                     if table[e][0] != "gstreamer1.0-rtcbot")
     for element in unused:
-        failures.append('gst/rtcbot/element-packages.txt lists "%s", which '
-                        'nothing in the project creates' % element)
+        failures.append('gst-libs/gst/rtcbot/element-packages.txt lists '
+                        '"%s", which nothing in the project creates'
+                        % element)
     for f in failures:
         print("FAIL " + f)
     print("%d passed, %d failed" % (passed, len(failures)))

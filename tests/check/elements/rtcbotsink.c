@@ -28,6 +28,7 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include "rtcbotcheck.h"
 #include <gst/check/gstharness.h>
 #include <string.h>
 #ifdef __linux__
@@ -139,14 +140,6 @@ sink_put_bytes (GstElement * sink, const guint8 * data, gsize size)
   return ret;
 }
 
-static GstFlowReturn
-sink_put_str (GstElement * sink, const gchar * signal, const gchar * str)
-{
-  GstFlowReturn ret = GST_FLOW_CUSTOM_ERROR;
-
-  g_signal_emit_by_name (sink, signal, str, &ret);
-  return ret;
-}
 
 /* transfer none, but only compared against, never dereferenced */
 static GstPad *
@@ -911,8 +904,10 @@ GST_START_TEST (test_put_deselects_active_pad)
       GST_FLOW_OK);
   fail_unless (active_pad (sink) == NULL);
   fail_unless_equals_int (g_atomic_int_get (&notifies), 1);
-  fail_unless_equals_int (sink_put_str (sink, "put-string", text), GST_FLOW_OK);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", json), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string", text),
+      GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", json),
+      GST_FLOW_OK);
   fail_unless_equals_int (g_atomic_int_get (&notifies), 1);
 
   /* the previously active pad is now ignored */
@@ -948,8 +943,10 @@ GST_START_TEST (test_put_without_pads)
   GstElement *sink = make_sink ();
 
   /* works in NULL too: nothing streams, the app talks to itself */
-  fail_unless_equals_int (sink_put_str (sink, "put-json", json), GST_FLOW_OK);
-  fail_unless_equals_int (sink_put_str (sink, "put-string", "x"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", json),
+      GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string", "x"),
+      GST_FLOW_OK);
   check_put_sample (sink_get (sink, 0), CAPS_JSON, json, strlen (json));
   check_put_sample (sink_get (sink, 0), CAPS_TEXT, "x", 1);
   fail_unless (sink_get (sink, 0) == NULL);
@@ -972,7 +969,8 @@ GST_START_TEST (test_put_empty)
   fail_unless_equals_int (ret, GST_FLOW_OK);
   check_put_sample (sink_get (sink, 0), CAPS_BYTES, "", 0);
 
-  fail_unless_equals_int (sink_put_str (sink, "put-string", ""), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string", ""),
+      GST_FLOW_OK);
   check_put_sample (sink_get (sink, 0), CAPS_TEXT, "", 0);
   fail_unless (sink_get (sink, 0) == NULL);
 
@@ -997,8 +995,8 @@ GST_START_TEST (test_put_invalid)
   g_signal_connect (sink, "notify::active-pad", G_CALLBACK (count_cb),
       &notifies);
 
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{\"a\": }"),
-      GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json",
+          "{\"a\": }"), GST_FLOW_ERROR);
   msgs = drain_bus (bus);
   fail_unless_equals_int (count_type (msgs, GST_MESSAGE_WARNING), 1);
   msg = find_type (msgs, GST_MESSAGE_WARNING);
@@ -1016,8 +1014,8 @@ GST_START_TEST (test_put_invalid)
   fail_unless_equals_int (g_atomic_int_get (&notifies), 0);
 
   /* the position is that of the error, also on a later line */
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{\n  \"a\": x}"),
-      GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json",
+          "{\n  \"a\": x}"), GST_FLOW_ERROR);
   msgs = drain_bus (bus);
   msg = find_type (msgs, GST_MESSAGE_WARNING);
   fail_unless (msg != NULL);
@@ -1027,16 +1025,17 @@ GST_START_TEST (test_put_invalid)
   g_clear_error (&err);
   free_messages (msgs);
 
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{} {}"),
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "{} {}"),
       GST_FLOW_ERROR);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", ""), GST_FLOW_ERROR);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", NULL),
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", ""),
+      GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", NULL),
       GST_FLOW_ERROR);
 
   /* invalid UTF-8 */
-  fail_unless_equals_int (sink_put_str (sink, "put-string", "ab\xff\xfe"),
-      GST_FLOW_ERROR);
-  fail_unless_equals_int (sink_put_str (sink, "put-string", "\xc3("),
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string",
+          "ab\xff\xfe"), GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string", "\xc3("),
       GST_FLOW_ERROR);
   msgs = drain_bus (bus);
   fail_unless (count_type (msgs, GST_MESSAGE_WARNING) >= 2);
@@ -1208,8 +1207,10 @@ GST_START_TEST (test_close_action)
   fail_unless_equals_int (push (h, 2), GST_FLOW_EOS);
   fail_unless_equals_int (sink_put_bytes (sink, bytes, sizeof (bytes)),
       GST_FLOW_EOS);
-  fail_unless_equals_int (sink_put_str (sink, "put-string", "x"), GST_FLOW_EOS);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "1"), GST_FLOW_EOS);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-string", "x"),
+      GST_FLOW_EOS);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "1"),
+      GST_FLOW_EOS);
   fail_unless (sink_get (sink, 0) == NULL);
 
   g_signal_emit_by_name (sink, "close");
@@ -1253,7 +1254,8 @@ GST_START_TEST (test_put_refused_keeps_active_pad)
   g_signal_emit_by_name (sink, "close");
   fail_unless_equals_int (sink_put_bytes (sink, bytes, sizeof (bytes)),
       GST_FLOW_EOS);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "1"), GST_FLOW_EOS);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "1"),
+      GST_FLOW_EOS);
   fail_unless (active_pad (sink) == producer_pad (h),
       "a put refused with EOS deselected the active pad");
   fail_unless_equals_int (g_atomic_int_get (&notifies), 0);
@@ -1370,10 +1372,12 @@ GST_START_TEST (test_emit_signals)
     fail_unless_equals_int (push (h, i), GST_FLOW_OK);
   fail_unless_equals_int (g_atomic_int_get (&nd.count), 3);
   /* not for data of an inactive pad or refused messages */
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{"), GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "{"),
+      GST_FLOW_ERROR);
   fail_unless_equals_int (g_atomic_int_get (&nd.count), 3);
   /* but for direct puts */
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{}"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "{}"),
+      GST_FLOW_OK);
   fail_unless_equals_int (g_atomic_int_get (&nd.count), 4);
   fail_unless_equals_int (push (h, 4), GST_FLOW_OK);
   fail_unless_equals_int (g_atomic_int_get (&nd.count), 4);
@@ -1388,7 +1392,8 @@ GST_START_TEST (test_emit_signals)
   fail_unless (sink_get (sink, 0) == NULL);
 
   g_object_set (sink, "emit-signals", FALSE, NULL);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "{}"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "{}"),
+      GST_FLOW_OK);
   fail_unless_equals_int (g_atomic_int_get (&nd.count), 4);
   check_put_sample (sink_get (sink, 0), CAPS_JSON, "{}", 2);
 
@@ -1497,7 +1502,8 @@ GST_START_TEST (test_policy_latest)
   fail_unless (sink_get (sink, 0) == NULL);
 
   fail_unless_equals_int (push (h, 5), GST_FLOW_OK);
-  fail_unless_equals_int (sink_put_str (sink, "put-json", "6"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "6"),
+      GST_FLOW_OK);
   check_put_sample (sink_get (sink, 0), CAPS_JSON, "6", 1);
   fail_unless (sink_get (sink, 0) == NULL);
 
@@ -1609,7 +1615,7 @@ GST_START_TEST (test_shutdown_wakes_get)
     }
     if (!woken) {
       /* release it so the test can end, then fail */
-      fail_unless_equals_int (sink_put_str (sink, "put-json", "0"),
+      fail_unless_equals_int (rtcbot_check_put_string (sink, "put-json", "0"),
           GST_FLOW_OK);
       fail_unless (get_thread_wait (t, WAIT_US));
       gst_sample_unref (get_thread_join (t));

@@ -24,6 +24,7 @@
 
 #include <string.h>
 #include <gst/check/gstcheck.h>
+#include "rtcbotcheck.h"
 #include <gst/check/gstharness.h>
 
 /* Helpers */
@@ -56,14 +57,6 @@ put_offset (GstElement * src, guint64 offset)
   return ret;
 }
 
-static GstFlowReturn
-put_string (GstElement * src, const gchar * signal, const gchar * text)
-{
-  GstFlowReturn ret = GST_FLOW_CUSTOM_ERROR;
-
-  g_signal_emit_by_name (src, signal, text, &ret);
-  return ret;
-}
 
 static GstSample *
 get (GstElement * src, GstClockTime timeout)
@@ -279,12 +272,13 @@ GST_START_TEST (test_late_subscriber_gets_sticky_events_first)
   GstElement *src = make_src ();
   GstHarness *early = subscribe (src), *late;
 
-  fail_unless_equals_int (put_string (src, "put-json", "{\"a\": 1}"),
-      GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-json",
+          "{\"a\": 1}"), GST_FLOW_OK);
   assert_next_bytes (early, "{\"a\": 1}");
 
   late = subscribe (src);
-  fail_unless_equals_int (put_string (src, "put-json", "[2]"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-json", "[2]"),
+      GST_FLOW_OK);
 
   assert_next_event (late, GST_EVENT_STREAM_START);
   assert_next_caps (late, "application/x-json");
@@ -305,9 +299,10 @@ GST_START_TEST (test_caps_follow_each_kind_of_message)
   GstElement *src = make_src ();
   GstHarness *h = subscribe (src);
 
-  fail_unless_equals_int (put_string (src, "put-string", "hello"), GST_FLOW_OK);
-  fail_unless_equals_int (put_string (src, "put-json", "{\"k\": true}"),
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-string", "hello"),
       GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-json",
+          "{\"k\": true}"), GST_FLOW_OK);
   fail_unless_equals_int (put_offset (src, 7), GST_FLOW_OK);
 
   assert_next_event (h, GST_EVENT_STREAM_START);
@@ -614,7 +609,8 @@ GST_START_TEST (test_no_subscriber_put_is_ok)
   GstElement *src = make_src ();
 
   fail_unless_equals_int (put_offset (src, 0), GST_FLOW_OK);
-  fail_unless_equals_int (put_string (src, "put-string", "x"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-string", "x"),
+      GST_FLOW_OK);
   gst_element_set_state (src, GST_STATE_PLAYING);
   fail_unless_equals_int (put_offset (src, 1), GST_FLOW_OK);
   /* the default subscription starts at the first get: nothing before */
@@ -646,7 +642,7 @@ GST_START_TEST (test_default_subscription_and_unsubscribe)
 
   put_offset (src, 1);
   put_offset (src, 2);
-  put_string (src, "put-json", "{\"v\": 3}");
+  rtcbot_check_put_string (src, "put-json", "{\"v\": 3}");
   assert_sample_offset (get (src, GST_CLOCK_TIME_NONE), 1);
   assert_sample_offset (get (src, 0), 2);
   sample = get (src, 0);
@@ -848,8 +844,8 @@ GST_START_TEST (test_invalid_json_and_text_are_refused)
   GError *error = NULL;
   gchar *debug = NULL;
 
-  fail_unless_equals_int (put_string (src, "put-json", "{\"a\": 1,}"),
-      GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-json",
+          "{\"a\": 1,}"), GST_FLOW_ERROR);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (msg != NULL);
   gst_message_parse_warning (msg, &error, &debug);
@@ -859,12 +855,13 @@ GST_START_TEST (test_invalid_json_and_text_are_refused)
   g_free (debug);
   gst_message_unref (msg);
 
-  fail_unless_equals_int (put_string (src, "put-string", "bad \xff utf8"),
-      GST_FLOW_ERROR);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-string",
+          "bad \xff utf8"), GST_FLOW_ERROR);
   fail_unless_equals_int (count_messages (bus, GST_MESSAGE_WARNING, NULL), 1);
 
   /* nothing was sent, and the element still works */
-  fail_unless_equals_int (put_string (src, "put-json", "true"), GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (src, "put-json", "true"),
+      GST_FLOW_OK);
   assert_next_bytes (h, "true");
   fail_unless (gst_harness_try_pull (h) == NULL);
 
@@ -983,8 +980,8 @@ GST_START_TEST (test_state_cycles_with_traffic)
     fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
         GST_STATE_CHANGE_FAILURE);
     for (i = 0; i < 10; i++)
-      fail_unless_equals_int (put_string (src, "put-json", "{\"i\": 1}"),
-          GST_FLOW_OK);
+      fail_unless_equals_int (rtcbot_check_put_string (src, "put-json",
+              "{\"i\": 1}"), GST_FLOW_OK);
     if (cycle % 10 == 0)
       g_signal_emit_by_name (src, "close");
     fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
@@ -1010,7 +1007,7 @@ GST_START_TEST (test_close_in_pipeline_reaches_eos)
   /* live: the sinks complete their state change with the first message */
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
       GST_STATE_CHANGE_ASYNC);
-  put_string (src, "put-json", "{}");
+  rtcbot_check_put_string (src, "put-json", "{}");
   g_signal_emit_by_name (src, "close");
   msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
@@ -1055,8 +1052,8 @@ GST_START_TEST (test_eos_sent_to_pipeline_reaches_eos)
   gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST, count_buffers_probe, &received, NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  put_string (src, "put-json", "{\"a\": 1}");
-  put_string (src, "put-json", "{\"a\": 2}");
+  rtcbot_check_put_string (src, "put-json", "{\"a\": 1}");
+  rtcbot_check_put_string (src, "put-json", "{\"a\": 2}");
   fail_unless (gst_element_send_event (pipeline, gst_event_new_eos ()));
   /* rtcbot-closed comes first, then the pipeline's EOS */
   while ((msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
@@ -1177,7 +1174,7 @@ put_kind_thread (gpointer user_data)
   guint i;
 
   for (i = 0; i < 5000; i++)
-    put_string (p->src, p->signal, p->text);
+    rtcbot_check_put_string (p->src, p->signal, p->text);
   return NULL;
 }
 

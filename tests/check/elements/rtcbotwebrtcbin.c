@@ -25,6 +25,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
+#include "rtcbotcheck.h"
 
 /* how long a test waits for what it expects; under valgrind a peer's
  * first offer alone took over 20 s in a CI run */
@@ -45,17 +46,8 @@ static Peer *
 peer_new (const gchar * description)
 {
   Peer *p = g_new0 (Peer, 1);
-  GError *error = NULL;
 
-  p->pipeline = gst_parse_launch (description, &error);
-  fail_unless (p->pipeline != NULL, "%s: %s", description,
-      error ? error->message : "");
-  if (!GST_IS_PIPELINE (p->pipeline)) {
-    GstElement *single = p->pipeline;
-
-    p->pipeline = gst_pipeline_new (NULL);
-    gst_bin_add (GST_BIN (p->pipeline), single);
-  }
+  p->pipeline = rtcbot_check_launch (description);
   p->w = gst_bin_get_by_name (GST_BIN (p->pipeline), "w");
   fail_unless (p->w != NULL);
   g_mutex_init (&p->lock);
@@ -92,31 +84,10 @@ static GstMessage *
 wait_for (Peer * p, GstMessageType type, const gchar * name)
 {
   GstBus *bus = gst_element_get_bus (p->pipeline);
-  gint64 end = g_get_monotonic_time () + TIMEOUT / GST_USECOND;
+  GstMessage *msg = rtcbot_check_wait (bus, type, name, TIMEOUT, NULL, NULL);
 
-  for (;;) {
-    GstClockTime left = (end - g_get_monotonic_time ()) * GST_USECOND;
-    GstMessage *msg;
-
-    fail_unless (g_get_monotonic_time () < end, "no %s",
-        name ? name : gst_message_type_get_name (type));
-    msg = gst_bus_timed_pop (bus, left);
-    if (msg == NULL)
-      continue;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && type !=
-        GST_MESSAGE_ERROR) {
-      GError *err = NULL;
-
-      gst_message_parse_error (msg, &err, NULL);
-      fail ("error: %s", err->message);
-    }
-    if (GST_MESSAGE_TYPE (msg) == type && (name == NULL
-            || gst_message_has_name (msg, name))) {
-      gst_object_unref (bus);
-      return msg;
-    }
-    gst_message_unref (msg);
-  }
+  gst_object_unref (bus);
+  return msg;
 }
 
 static void

@@ -26,6 +26,7 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include "rtcbotcheck.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -56,19 +57,8 @@ static Peer *
 peer_new (const gchar * description)
 {
   Peer *p = g_new0 (Peer, 1);
-  GError *error = NULL;
 
-  p->pipeline = gst_parse_launch (description, &error);
-  fail_unless (p->pipeline != NULL, "%s: %s", description,
-      error ? error->message : "?");
-  g_clear_error (&error);
-  if (!GST_IS_PIPELINE (p->pipeline)) {
-    /* a lone element is returned as is */
-    GstElement *pipeline = gst_pipeline_new (NULL);
-
-    gst_bin_add (GST_BIN (pipeline), p->pipeline);
-    p->pipeline = pipeline;
-  }
+  p->pipeline = rtcbot_check_launch (description);
   p->ws = gst_bin_get_by_name (GST_BIN (p->pipeline), "ws");
   fail_unless (p->ws != NULL);
   p->bus = gst_element_get_bus (p->pipeline);
@@ -93,38 +83,23 @@ peer_play (Peer * p)
       GST_STATE_CHANGE_FAILURE);
 }
 
+static void
+note_skipped (GstMessage * msg, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+    p->saw_eos = TRUE;
+  if (gst_message_has_name (msg, "rtcbot-closed"))
+    p->saw_closed = TRUE;
+}
+
 /* Pops messages until one of @type (named @name for element messages)
  * arrives; fails on an unexpected error or after WAIT. */
 static GstMessage *
 wait_for (Peer * p, GstMessageType type, const gchar * name)
 {
-  GstClockTime deadline = gst_util_get_timestamp () + WAIT;
-
-  while (TRUE) {
-    GstClockTime now = gst_util_get_timestamp ();
-    GstMessage *msg;
-
-    fail_unless (now < deadline, "timeout waiting for %s %s",
-        gst_message_type_get_name (type), GST_STR_NULL (name));
-    msg = gst_bus_timed_pop (p->bus, deadline - now);
-    if (msg == NULL)
-      continue;
-    if (GST_MESSAGE_TYPE (msg) == type && (name == NULL
-            || gst_message_has_name (msg, name)))
-      return msg;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      GError *err = NULL;
-      gchar *dbg = NULL;
-
-      gst_message_parse_error (msg, &err, &dbg);
-      fail ("unexpected error: %s (%s)", err->message, GST_STR_NULL (dbg));
-    }
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
-      p->saw_eos = TRUE;
-    if (gst_message_has_name (msg, "rtcbot-closed"))
-      p->saw_closed = TRUE;
-    gst_message_unref (msg);
-  }
+  return rtcbot_check_wait (p->bus, type, name, WAIT, note_skipped, p);
 }
 
 static void
@@ -160,7 +135,8 @@ wait_peer (Peer * server, const gchar * name)
 static Peer *
 server_new (const gchar * extra)
 {
-  gchar *d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server port=0"
+  gchar *d =
+      g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server listen-port=0"
       " %s", extra ? extra : "");
   Peer *p = peer_new (d);
   guint port = 0;
@@ -210,18 +186,15 @@ subscribe (Peer * p)
 static void
 put (Peer * p, const gchar * action, const gchar * string)
 {
-  GstFlowReturn ret = GST_FLOW_ERROR;
-
-  g_signal_emit_by_name (p->ws, action, string, &ret);
-  fail_unless_equals_int (ret, GST_FLOW_OK);
+  fail_unless_equals_int (rtcbot_check_put_string (p->ws, action, string),
+      GST_FLOW_OK);
 }
 
 static GstSample *
 get (Peer * p)
 {
-  GstSample *sample = NULL;
+  GstSample *sample = rtcbot_check_get (p->ws, WAIT);
 
-  g_signal_emit_by_name (p->ws, "get", (guint64) WAIT, &sample);
   fail_unless (sample != NULL, "no message within the timeout");
   return sample;
 }
@@ -472,7 +445,8 @@ GST_START_TEST (test_port_in_use)
   GError *err = NULL;
 
   g_object_get (server->ws, "bound-port", &port, NULL);
-  d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server port=%u", port);
+  d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server listen-port=%u",
+      port);
   other = peer_new (d);
   g_free (d);
   fail_unless_equals_int (gst_element_set_state (other->pipeline,
@@ -712,7 +686,7 @@ GST_START_TEST (test_new_property_defaults)
   fail_unless (ws != NULL);
   g_object_get (ws, "reconnect", &reconnect, "reconnect-min", &min,
       "reconnect-max", &max, "keepalive-interval", &keepalive,
-      "tls-validation", &tls_validation, "max-clients", &max_clients,
+      "tls-validation", &tls_validation, "max-peers", &max_clients,
       "request-timeout", &request_timeout, NULL);
   fail_unless (!reconnect);
   fail_unless_equals_int (min, 500);
@@ -755,7 +729,7 @@ GST_START_TEST (test_reconnect_server_restart)
   put (client, "put-json", "[\"during\"]");
 
   /* back on the same port */
-  g_object_set (server->ws, "port", port, NULL);
+  g_object_set (server->ws, "listen-port", port, NULL);
   peer_play (server);
   wait_ready (client);
   fail_unless (get_ready (client));
@@ -804,7 +778,7 @@ GST_START_TEST (test_reconnect_refused)
           "retrying", NULL));
   fail_if (get_ready (client));
 
-  g_object_set (server->ws, "port", port, NULL);
+  g_object_set (server->ws, "listen-port", port, NULL);
   peer_play (server);
   wait_ready (client);
   expect_string (server, CAPS_JSON, "{\"queued\":true}");
@@ -1039,7 +1013,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_max_clients)
 {
-  Peer *server = server_new ("max-clients=1");
+  Peer *server = server_new ("max-peers=1");
   Peer *a, *b, *c;
   guint id;
   gchar *url = server_url (server);
@@ -1052,7 +1026,7 @@ GST_START_TEST (test_max_clients)
   /* one too many: HTTP 503, a warning on the server */
   b = client_new (server, NULL, TRUE);
   g_free (wait_text (b, GST_MESSAGE_ERROR, url, "503", NULL));
-  g_free (wait_text (server, GST_MESSAGE_WARNING, "503", "max-clients (1)",
+  g_free (wait_text (server, GST_MESSAGE_WARNING, "503", "max-peers (1)",
           NULL));
   peer_free (b);
 
@@ -1309,7 +1283,7 @@ GST_START_TEST (test_bad_tls_files)
 
   for (i = 0; i < G_N_ELEMENTS (files); i++) {
     gchar *d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server "
-        "port=0 tls-certificate=\"%s\"%s%s%s", files[i][0],
+        "listen-port=0 tls-certificate=\"%s\"%s%s%s", files[i][0],
         files[i][1] ? " tls-key=\"" : "", files[i][1] ? files[i][1] : "",
         files[i][1] ? "\"" : "");
     Peer *server = peer_new (d);
@@ -1327,13 +1301,79 @@ GST_START_TEST (test_bad_tls_files)
 
 GST_END_TEST;
 
+/* An element producing messages links with a plain '!' (the request pad is
+ * made for it), and what it puts reaches the clients. */
+GST_START_TEST (test_plain_link)
+{
+  Peer *server = peer_new ("rtcbotsrc name=app ! rtcbotwebsocketbin name=ws"
+      " mode=server listen-port=0");
+  GstElement *app = gst_bin_get_by_name (GST_BIN (server->pipeline), "app");
+  GstFlowReturn ret = GST_FLOW_ERROR;
+  Peer *client;
+
+  peer_play (server);
+  gst_message_unref (wait_for (server, GST_MESSAGE_ELEMENT, "rtcbot-ready"));
+  client = client_new (server, NULL, TRUE);
+  wait_ready (client);
+  subscribe (client);
+  wait_peer (server, "rtcbot-peer-connected");
+  g_signal_emit_by_name (app, "put-json", "{\"linked\": true}", &ret);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+  expect_string (client, CAPS_JSON, "{\"linked\": true}");
+
+  gst_object_unref (app);
+  peer_free (client);
+  peer_free (server);
+}
+
+GST_END_TEST;
+
+/* Video offered to a message pad: the link is refused, in a launch line
+ * as in gst_pad_link (). */
+GST_START_TEST (test_not_messages)
+{
+  GError *error = NULL;
+  GstElement *pipeline, *src, *ws;
+  GstPad *srcpad, *sinkpad;
+  GstCaps *caps;
+
+  pipeline = gst_parse_launch ("videotestsrc ! rtcbotwebsocketbin"
+      " mode=server listen-port=0", &error);
+  fail_unless (error != NULL);
+  fail_unless (g_error_matches (error, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_LINK), "%s", error->message);
+  g_clear_error (&error);
+  gst_clear_object (&pipeline);
+
+  src = gst_element_factory_make ("videotestsrc", NULL);
+  ws = gst_element_factory_make ("rtcbotwebsocketbin", NULL);
+  srcpad = gst_element_get_static_pad (src, "src");
+  sinkpad = gst_element_request_pad_simple (ws, "sink_%u");
+  caps = gst_caps_from_string (CAPS_JSON);
+  fail_unless (gst_pad_query_accept_caps (sinkpad, caps));
+  gst_caps_unref (caps);
+  caps = gst_caps_new_empty_simple ("video/x-raw");
+  fail_if (gst_pad_query_accept_caps (sinkpad, caps));
+  gst_caps_unref (caps);
+  fail_unless_equals_int (gst_pad_link (srcpad, sinkpad),
+      GST_PAD_LINK_NOFORMAT);
+
+  gst_element_release_request_pad (ws, sinkpad);
+  gst_object_unref (sinkpad);
+  gst_object_unref (srcpad);
+  gst_object_unref (ws);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_security_property_defaults)
 {
   GstElement *ws = gst_element_factory_make ("rtcbotwebsocketbin", NULL);
   gchar *token, *origins, *cert, *key, *host;
 
   g_object_get (ws, "auth-token", &token, "allowed-origins", &origins,
-      "tls-certificate", &cert, "tls-key", &key, "host", &host, NULL);
+      "tls-certificate", &cert, "tls-key", &key, "listen-host", &host, NULL);
   fail_unless (token == NULL && origins == NULL && cert == NULL && key == NULL);
   fail_unless_equals_string (host, "127.0.0.1");
   g_free (host);
@@ -1377,6 +1417,8 @@ rtcbotwebsocketbin_suite (void)
   tcase_add_test (tc, test_wss_server);
   tcase_add_test (tc, test_bad_tls_files);
   tcase_add_test (tc, test_security_property_defaults);
+  tcase_add_test (tc, test_plain_link);
+  tcase_add_test (tc, test_not_messages);
   return s;
 }
 

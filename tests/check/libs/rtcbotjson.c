@@ -29,7 +29,7 @@
 #include <gst/check/gstcheck.h>
 #include <string.h>
 
-#include "../../../gst/rtcbot/gstrtcbotjson.h"
+#include "gstrtcbotjson.h"
 
 typedef struct
 {

@@ -17,21 +17,30 @@
  * Boston, MA 02110-1301, USA.
  */
 
-#ifndef __GST_RTCBOT_SERVER_TIMEOUTS_H__
-#define __GST_RTCBOT_SERVER_TIMEOUTS_H__
+/* Helpers the GstCheck suites share: a pipeline from a launch line, a
+ * bounded wait on its bus, and the action signals every element has. */
 
-#include <gst/gst.h>
-#include <libsoup/soup.h>
+#ifndef __RTCBOT_CHECK_H__
+#define __RTCBOT_CHECK_H__
+
+#include <gst/check/gstcheck.h>
 
 G_BEGIN_DECLS
 
-/* Time limits on the connections of a SoupServer (libsoup 3.2 has none):
- * shared by the servers of rtcbotwebsocketbin and rtcbotwebrtcbin.
- * Compiled into each plugin that has a libsoup server. */
+/* Called with every message rtcbot_check_wait() skips. */
+typedef void (*RtcbotCheckSeen) (GstMessage * message, gpointer user_data);
 
-G_GNUC_INTERNAL
-void gst_rtcbot_server_limit_time (SoupServer * server, GstObject * owner,
-    guint request_timeout, guint websocket_idle_timeout);
+GstElement *rtcbot_check_launch (const gchar * description);
+
+GstMessage *rtcbot_check_wait (GstBus * bus, GstMessageType type,
+    const gchar * name, GstClockTime timeout, RtcbotCheckSeen seen,
+    gpointer user_data);
+
+GstFlowReturn rtcbot_check_put_string (GstElement * element,
+    const gchar * action, const gchar * string);
+
+GstSample *rtcbot_check_get (GstElement * element, GstClockTime timeout);
 
 G_END_DECLS
-#endif /* __GST_RTCBOT_SERVER_TIMEOUTS_H__ */
+
+#endif /* __RTCBOT_CHECK_H__ */

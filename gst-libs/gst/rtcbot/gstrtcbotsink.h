@@ -21,20 +21,37 @@
 #ifndef __GST_RTCBOT_SINK_H__
 #define __GST_RTCBOT_SINK_H__
 
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RTCBOT_SINK (gst_rtcbot_sink_get_type ())
+GST_RTCBOT_API
 G_DECLARE_FINAL_TYPE (GstRtcbotSink, gst_rtcbot_sink, GST, RTCBOT_SINK,
     GstElement);
 
 #define GST_TYPE_RTCBOT_SINK_PAD (gst_rtcbot_sink_pad_get_type ())
+GST_RTCBOT_API
 G_DECLARE_FINAL_TYPE (GstRtcbotSinkPad, gst_rtcbot_sink_pad, GST,
     RTCBOT_SINK_PAD, GstPad);
 
-GST_ELEMENT_REGISTER_DECLARE (rtcbotsink);
+GST_RTCBOT_API
+GstFlowReturn gst_rtcbot_sink_put (GstRtcbotSink * sink, GstBuffer * buffer);
 
+GST_RTCBOT_API
+GstFlowReturn gst_rtcbot_sink_put_string (GstRtcbotSink * sink,
+    const gchar * string);
+
+GST_RTCBOT_API
+GstFlowReturn gst_rtcbot_sink_put_json (GstRtcbotSink * sink,
+    const gchar * json);
+
+GST_RTCBOT_API
+GstSample *gst_rtcbot_sink_get (GstRtcbotSink * sink, GstClockTime timeout);
+
+GST_RTCBOT_API
+void gst_rtcbot_sink_close (GstRtcbotSink * sink);
 G_END_DECLS
 
 #endif /* __GST_RTCBOT_SINK_H__ */

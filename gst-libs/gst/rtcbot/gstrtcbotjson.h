@@ -22,11 +22,13 @@
 #ifndef __GST_RTCBOT_JSON_H__
 #define __GST_RTCBOT_JSON_H__
 
+#include "rtcbot-prelude.h"
 #include <glib.h>
 
 G_BEGIN_DECLS
 
 #define GST_RTCBOT_JSON_ERROR (gst_rtcbot_json_error_quark ())
+GST_RTCBOT_API
 GQuark gst_rtcbot_json_error_quark (void);
 
 /**
@@ -58,8 +60,10 @@ typedef enum {
  * excerpt is at most ~24 bytes of the input around the error position, with
  * control characters shown as \n, \t, \uXXXX-escaped, and cut on a UTF-8
  * character boundary. */
+GST_RTCBOT_API
 gboolean gst_rtcbot_json_validate (const gchar * data, gsize len,
     GError ** error);
+GST_RTCBOT_API
 gchar *gst_rtcbot_json_excerpt (const gchar * data, gsize size, gsize max);
 
 G_END_DECLS

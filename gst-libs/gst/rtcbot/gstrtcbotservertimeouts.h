@@ -17,24 +17,22 @@
  * Boston, MA 02110-1301, USA.
  */
 
+#ifndef __GST_RTCBOT_SERVER_TIMEOUTS_H__
+#define __GST_RTCBOT_SERVER_TIMEOUTS_H__
 
-#ifndef __GST_RTCBOT_SRC_H__
-#define __GST_RTCBOT_SRC_H__
-
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_RTCBOT_SRC (gst_rtcbot_src_get_type ())
-G_DECLARE_FINAL_TYPE (GstRtcbotSrc, gst_rtcbot_src, GST, RTCBOT_SRC,
-    GstElement);
+/* Time limits on the connections of a SoupServer (libsoup 3.2 has none):
+ * shared by the servers of rtcbotwebsocketbin and rtcbotwebrtcbin.
+ * Compiled into each plugin that has a libsoup server. */
 
-#define GST_TYPE_RTCBOT_SRC_PAD (gst_rtcbot_src_pad_get_type ())
-G_DECLARE_FINAL_TYPE (GstRtcbotSrcPad, gst_rtcbot_src_pad, GST,
-    RTCBOT_SRC_PAD, GstPad);
-
-GST_ELEMENT_REGISTER_DECLARE (rtcbotsrc);
+GST_RTCBOT_API
+void gst_rtcbot_server_limit_time (SoupServer * server, GstObject * owner,
+    guint request_timeout, guint websocket_idle_timeout);
 
 G_END_DECLS
-
-#endif /* __GST_RTCBOT_SRC_H__ */
+#endif /* __GST_RTCBOT_SERVER_TIMEOUTS_H__ */

@@ -162,6 +162,15 @@ struct _GstRtcbotSink
   GstRtcbotRunner *runner;
 };
 
+/**
+ * GstRtcbotSink!sink_%u:
+ *
+ * One producer per pad. Only what arrives on `active-pad` reaches the
+ * application; data on the other pads is dropped with GST_FLOW_OK, so
+ * their producers never stall.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
     GST_PAD_SINK,
     GST_PAD_REQUEST,
@@ -173,8 +182,6 @@ G_DEFINE_TYPE (GstRtcbotSinkPad, gst_rtcbot_sink_pad, GST_TYPE_PAD);
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotSink, gst_rtcbot_sink, GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_rtcbot_sink_debug, "rtcbotsink", 0,
         "RTCBot consumer"));
-GST_ELEMENT_REGISTER_DEFINE (rtcbotsink, "rtcbotsink", GST_RANK_NONE,
-    GST_TYPE_RTCBOT_SINK);
 
 static void gst_rtcbot_sink_finalize (GObject * object);
 static void gst_rtcbot_sink_set_property (GObject * object, guint prop_id,
@@ -187,14 +194,7 @@ static GstPad *gst_rtcbot_sink_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
 static void gst_rtcbot_sink_release_pad (GstElement * element, GstPad * pad);
 
-static GstFlowReturn gst_rtcbot_sink_put (GstRtcbotSink * self,
-    GstBuffer * buffer);
-static GstFlowReturn gst_rtcbot_sink_put_string (GstRtcbotSink * self,
-    const gchar * string);
-static GstFlowReturn gst_rtcbot_sink_put_json (GstRtcbotSink * self,
-    const gchar * json);
-static GstSample *gst_rtcbot_sink_get (GstRtcbotSink * self, guint64 timeout);
-static void gst_rtcbot_sink_close (GstRtcbotSink * self);
+static GstFlowReturn put_action (GstRtcbotSink * self, GstBuffer * buffer);
 
 static void
 gst_rtcbot_sink_pad_class_init (GstRtcbotSinkPadClass * klass)
@@ -401,7 +401,7 @@ gst_rtcbot_sink_class_init (GstRtcbotSinkClass * klass)
    * Since: 0.1
    */
   signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (gst_rtcbot_sink_put),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (put_action),
       NULL, NULL, NULL, GST_TYPE_FLOW_RETURN, 1,
       GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -1020,31 +1020,104 @@ put_message (GstRtcbotSink * self, GstRtcbotMessageKind kind,
   return put_direct (self, buffer, caps);
 }
 
+/**
+ * gst_rtcbot_sink_put:
+ * @sink: a #GstRtcbotSink
+ * @buffer: (transfer full): the message, as bytes
+ *
+ * Inserts @buffer as if the active producer had sent it, after setting
+ * `active-pad` to NULL; the `put` action signal without marshalling, and
+ * taking ownership of @buffer as gst_app_src_push_buffer() does.
+ * Thread-safe.
+ *
+ * Returns: GST_FLOW_OK, GST_FLOW_EOS once closed.
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_sink_put (GstRtcbotSink * sink, GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_RTCBOT_SINK (sink), GST_FLOW_ERROR);
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
+
+  return put_direct (sink, buffer, gst_rtcbot_bytes_caps ());
+}
+
 static GstFlowReturn
-gst_rtcbot_sink_put (GstRtcbotSink * self, GstBuffer * buffer)
+put_action (GstRtcbotSink * self, GstBuffer * buffer)
 {
   g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
 
   return put_direct (self, gst_buffer_ref (buffer), gst_rtcbot_bytes_caps ());
 }
 
-static GstFlowReturn
-gst_rtcbot_sink_put_string (GstRtcbotSink * self, const gchar * string)
+/**
+ * gst_rtcbot_sink_put_string:
+ * @sink: a #GstRtcbotSink
+ * @string: UTF-8 text
+ *
+ * Inserts @string as a `text/x-raw, format=utf8` message, after setting
+ * `active-pad` to NULL, as the `put-string` action signal does.
+ *
+ * Returns: as gst_rtcbot_sink_put(); GST_FLOW_ERROR and a warning for
+ * invalid UTF-8.
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_sink_put_string (GstRtcbotSink * sink, const gchar * string)
 {
-  return put_message (self, GST_RTCBOT_MESSAGE_TEXT, string);
+  g_return_val_if_fail (GST_IS_RTCBOT_SINK (sink), GST_FLOW_ERROR);
+
+  return put_message (sink, GST_RTCBOT_MESSAGE_TEXT, string);
 }
 
-static GstFlowReturn
-gst_rtcbot_sink_put_json (GstRtcbotSink * self, const gchar * json)
+/**
+ * gst_rtcbot_sink_put_json:
+ * @sink: a #GstRtcbotSink
+ * @json: a JSON document
+ *
+ * Validates @json and inserts it as an `application/x-json` message,
+ * after setting `active-pad` to NULL, as the `put-json` action signal
+ * does.
+ *
+ * Returns: as gst_rtcbot_sink_put(); GST_FLOW_ERROR and a warning naming
+ * the parse error for invalid JSON (nothing is inserted, the active pad is
+ * kept).
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_sink_put_json (GstRtcbotSink * sink, const gchar * json)
 {
-  return put_message (self, GST_RTCBOT_MESSAGE_JSON, json);
+  g_return_val_if_fail (GST_IS_RTCBOT_SINK (sink), GST_FLOW_ERROR);
+
+  return put_message (sink, GST_RTCBOT_MESSAGE_JSON, json);
 }
 
-static GstSample *
-gst_rtcbot_sink_get (GstRtcbotSink * self, guint64 timeout)
+/**
+ * gst_rtcbot_sink_get:
+ * @sink: a #GstRtcbotSink
+ * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
+ *
+ * Pulls the oldest message of the application-side queue, whichever
+ * subscription (or put) it came from; the `get` action signal without
+ * marshalling.
+ *
+ * Returns: (transfer full) (nullable): the message with its caps and
+ * segment, or NULL on timeout, flushing, shutdown or once closed and
+ * drained.
+ *
+ * Since: 0.1
+ */
+GstSample *
+gst_rtcbot_sink_get (GstRtcbotSink * sink, GstClockTime timeout)
 {
+  GstRtcbotSink *self = sink;
   gboolean discont = FALSE, describing;
   GstMiniObject *item;
+
+  g_return_val_if_fail (GST_IS_RTCBOT_SINK (sink), NULL);
 
   /* the description takes every message */
   GST_OBJECT_LOCK (self);
@@ -1061,10 +1134,22 @@ gst_rtcbot_sink_get (GstRtcbotSink * self, guint64 timeout)
   return (GstSample *) item;
 }
 
-static void
-gst_rtcbot_sink_close (GstRtcbotSink * self)
+/**
+ * gst_rtcbot_sink_close:
+ * @sink: a #GstRtcbotSink
+ *
+ * Stops consuming, as the `close` action signal does: get returns what is
+ * queued then NULL, the active producer gets GST_FLOW_EOS, `rtcbot-closed`
+ * and EOS are posted. Idempotent.
+ *
+ * Since: 0.1
+ */
+void
+gst_rtcbot_sink_close (GstRtcbotSink * sink)
 {
-  close_with_reason (self, "closed by the application", GST_SEQNUM_INVALID);
+  g_return_if_fail (GST_IS_RTCBOT_SINK (sink));
+
+  close_with_reason (sink, "closed by the application", GST_SEQNUM_INVALID);
 }
 
 static void

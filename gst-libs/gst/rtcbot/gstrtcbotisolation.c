@@ -286,21 +286,21 @@ play_private (GstRtcbotRunner * runner)
 
 /* Isolation process: a child running the helper */
 
-/* Where the helper may be, best first, for a plugin loaded from
- * @plugin_dir: beside it (a meson build tree), where `meson install` put it
- * relative to the plugin (so an installed tree works wherever it was
+/* Where the helper may be, best first, for this library loaded from
+ * @library_dir: beside it (a meson build tree), where `meson install` put
+ * it relative to the library (so an installed tree works wherever it was
  * copied, DESTDIR included), and the configured path. */
 static gchar **
-helper_candidates (const gchar * plugin_dir)
+helper_candidates (const gchar * library_dir)
 {
   GPtrArray *paths = g_ptr_array_new ();
 
-  if (plugin_dir) {
-    g_ptr_array_add (paths, g_build_filename (plugin_dir,
+  if (library_dir) {
+    g_ptr_array_add (paths, g_build_filename (library_dir,
             GST_RTCBOT_HELPER_NAME, NULL));
-    if (*GST_RTCBOT_HELPER_FROM_PLUGINS)
+    if (*GST_RTCBOT_HELPER_FROM_LIBDIR)
       g_ptr_array_add (paths, g_canonicalize_filename
-          (GST_RTCBOT_HELPER_FROM_PLUGINS, plugin_dir));
+          (GST_RTCBOT_HELPER_FROM_LIBDIR, library_dir));
   }
   g_ptr_array_add (paths, g_strdup (GST_RTCBOT_HELPER_PATH));
   g_ptr_array_add (paths, NULL);
@@ -311,19 +311,19 @@ static gchar *
 find_helper (void)
 {
   Dl_info info = { NULL, };
-  gchar *plugin_dir = NULL, *found = NULL;
+  gchar *library_dir = NULL, *found = NULL;
   gchar **candidates, **c;
 
   if (dladdr ((gpointer) helper_candidates, &info) && info.dli_fname)
-    plugin_dir = g_path_get_dirname (info.dli_fname);
-  candidates = helper_candidates (plugin_dir);
+    library_dir = g_path_get_dirname (info.dli_fname);
+  candidates = helper_candidates (library_dir);
   for (c = candidates; *c && !found; c++)
     if (g_file_test (*c, G_FILE_TEST_IS_EXECUTABLE))
       found = g_strdup (*c);
   if (found == NULL)
     found = g_strjoinv (" or ", candidates);
   g_strfreev (candidates);
-  g_free (plugin_dir);
+  g_free (library_dir);
   return found;
 }
 

@@ -20,6 +20,7 @@
 #ifndef __GST_RTCBOT_CHANNEL_H__
 #define __GST_RTCBOT_CHANNEL_H__
 
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -102,31 +103,45 @@ typedef struct
   guint64 value;                /* PLAY */
 } GstRtcbotChannelMessage;
 
+GST_RTCBOT_API
 GstRtcbotChannel *gst_rtcbot_channel_new (gint fd);
+GST_RTCBOT_API
 GstRtcbotChannel *gst_rtcbot_channel_ref (GstRtcbotChannel * channel);
+GST_RTCBOT_API
 void gst_rtcbot_channel_unref (GstRtcbotChannel * channel);
+GST_RTCBOT_API
 void gst_rtcbot_channel_shutdown (GstRtcbotChannel * channel);
 
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_is_broken (GstRtcbotChannel * channel);
 
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_send_simple (GstRtcbotChannel * channel,
     GstRtcbotChannelType type, guint64 value);
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_send_control (GstRtcbotChannel * channel,
     GstRtcbotChannelType type, guint64 value);
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_send_caps (GstRtcbotChannel * channel,
     GstCaps * caps);
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_send_segment (GstRtcbotChannel * channel,
     const GstSegment * segment);
+GST_RTCBOT_API
 GstRtcbotChannelSendResult gst_rtcbot_channel_send_buffer (GstRtcbotChannel *
     channel, GstBuffer * buffer, gint64 slot_wait_us);
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_send_error (GstRtcbotChannel * channel,
     GstRtcbotChannelType type, GQuark domain, gint code, const gchar * text,
     const gchar * debug);
 
+GST_RTCBOT_API
 gboolean gst_rtcbot_channel_receive (GstRtcbotChannel * channel,
     GstRtcbotChannelMessage * message, GError ** error);
+GST_RTCBOT_API
 void gst_rtcbot_channel_message_clear (GstRtcbotChannelMessage * message);
 
+GST_RTCBOT_API
 GstElement *gst_rtcbot_description_build (gboolean source,
     const gchar * description, GstElement ** app, GError ** error);
 

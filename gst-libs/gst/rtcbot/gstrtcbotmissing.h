@@ -23,24 +23,31 @@
 #ifndef __GST_RTCBOT_MISSING_H__
 #define __GST_RTCBOT_MISSING_H__
 
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
 
+GST_RTCBOT_API
 gchar *      gst_rtcbot_missing_element_text   (const gchar * factory);
 
+GST_RTCBOT_API
 gchar *      gst_rtcbot_missing_elements_text  (GstParseContext * context);
 
+GST_RTCBOT_API
 GstElement * gst_rtcbot_make_element           (GstElement * self,
                                                 const gchar * factory);
 
+GST_RTCBOT_API
 GstElement * gst_rtcbot_parse_launch           (const gchar * description,
                                                 GstParseFlags flags,
                                                 GError ** error);
 
+GST_RTCBOT_API
 GstElement * gst_rtcbot_parse_bin              (const gchar * description,
                                                 GError ** error);
 
+GST_RTCBOT_API
 void         gst_rtcbot_post_missing_element   (GstElement * self,
                                                 const gchar * factory);
 

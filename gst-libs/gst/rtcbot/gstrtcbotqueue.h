@@ -20,6 +20,7 @@
 #ifndef __GST_RTCBOT_QUEUE_H__
 #define __GST_RTCBOT_QUEUE_H__
 
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
 #include <gst/base/gstqueuearray.h>
 
@@ -47,6 +48,7 @@ typedef enum
 } GstRtcbotPolicy;
 
 #define GST_TYPE_RTCBOT_POLICY (gst_rtcbot_policy_get_type ())
+GST_RTCBOT_API
 GType gst_rtcbot_policy_get_type (void);
 
 #define GST_RTCBOT_DEFAULT_POLICY GST_RTCBOT_POLICY_FIFO
@@ -76,39 +78,58 @@ typedef struct
   GstEvent *segment;
 } GstRtcbotSticky;
 
+GST_RTCBOT_API
 GstRtcbotQueue *gst_rtcbot_queue_new (GstRtcbotPolicy policy,
     guint max_buffers);
+GST_RTCBOT_API
 GstRtcbotQueue *gst_rtcbot_queue_ref (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 void gst_rtcbot_queue_unref (GstRtcbotQueue * queue);
 
+GST_RTCBOT_API
 void gst_rtcbot_queue_configure (GstRtcbotQueue * queue,
     GstRtcbotPolicy policy, guint max_buffers);
+GST_RTCBOT_API
 GstRtcbotPolicy gst_rtcbot_queue_get_policy (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 guint gst_rtcbot_queue_get_max_buffers (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 guint64 gst_rtcbot_queue_get_dropped (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 guint gst_rtcbot_queue_get_level (GstRtcbotQueue * queue);
 
+GST_RTCBOT_API
 GstFlowReturn gst_rtcbot_queue_push (GstRtcbotQueue * queue,
     const GstRtcbotSticky * sticky, GstMiniObject * item,
     GstRtcbotQueueDrops * drops);
+GST_RTCBOT_API
 gboolean gst_rtcbot_queue_push_event (GstRtcbotQueue * queue,
     GstEvent * event);
 
+GST_RTCBOT_API
 gboolean gst_rtcbot_queue_wait_swap (GstRtcbotQueue * queue,
     GstQueueArray ** items, gboolean * discont);
+GST_RTCBOT_API
 GstMiniObject *gst_rtcbot_queue_pop (GstRtcbotQueue * queue,
     GstClockTime timeout, gboolean * discont);
 
+GST_RTCBOT_API
 void gst_rtcbot_queue_set_flushing (GstRtcbotQueue * queue,
     gboolean flushing);
+GST_RTCBOT_API
 void gst_rtcbot_queue_start (GstRtcbotQueue * queue,
     GstEvent * stream_start);
+GST_RTCBOT_API
 void gst_rtcbot_queue_get_sticky (GstRtcbotQueue * queue, GstEvent ** caps,
     GstEvent ** segment);
+GST_RTCBOT_API
 void gst_rtcbot_queue_interrupt (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 gboolean gst_rtcbot_queue_is_eos (GstRtcbotQueue * queue);
+GST_RTCBOT_API
 void gst_rtcbot_queue_clear (GstRtcbotQueue * queue);
 
+GST_RTCBOT_API
 void gst_rtcbot_queue_array_clear (GstQueueArray * items);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #ifndef __GST_RTCBOT_AUTH_H__
 #define __GST_RTCBOT_AUTH_H__
 
+#include "rtcbot-prelude.h"
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
@@ -29,27 +30,27 @@ G_BEGIN_DECLS
  * rtcbotwebrtcbin (auth-token, allowed-origins, tls-certificate/tls-key).
  * Compiled into each plugin that has a libsoup server. */
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 gboolean gst_rtcbot_auth_token_equal (const gchar * expected,
     const gchar * given);
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 guint gst_rtcbot_auth_check_request (SoupServerMessage * msg,
     GHashTable * query, const gchar * token, const gchar * allowed_origins,
     const gchar ** why);
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 void gst_rtcbot_auth_refuse (SoupServerMessage * msg, guint status,
     const gchar * why);
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 gboolean gst_rtcbot_auth_drop_body (SoupServerMessage * msg);
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 GTlsCertificate *gst_rtcbot_auth_load_certificate (const gchar * certificate,
     const gchar * key, GError ** error);
 
-G_GNUC_INTERNAL
+GST_RTCBOT_API
 void gst_rtcbot_auth_add_bearer (SoupMessage * msg, const gchar * token);
 
 G_END_DECLS

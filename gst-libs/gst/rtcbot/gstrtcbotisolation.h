@@ -21,6 +21,7 @@
 #ifndef __GST_RTCBOT_ISOLATION_H__
 #define __GST_RTCBOT_ISOLATION_H__
 
+#include "rtcbot-prelude.h"
 #include <gst/gst.h>
 
 #include "gstrtcbotqueue.h"
@@ -47,6 +48,7 @@ typedef enum
 } GstRtcbotIsolation;
 
 #define GST_TYPE_RTCBOT_ISOLATION (gst_rtcbot_isolation_get_type ())
+GST_RTCBOT_API
 GType gst_rtcbot_isolation_get_type (void);
 
 /**
@@ -68,6 +70,7 @@ typedef enum
 } GstRtcbotRestart;
 
 #define GST_TYPE_RTCBOT_RESTART (gst_rtcbot_restart_get_type ())
+GST_RTCBOT_API
 GType gst_rtcbot_restart_get_type (void);
 
 #define GST_RTCBOT_DEFAULT_ISOLATION GST_RTCBOT_ISOLATION_NONE
@@ -101,12 +104,16 @@ typedef struct
  * the element's queue (sink mode). */
 typedef struct _GstRtcbotRunner GstRtcbotRunner;
 
+GST_RTCBOT_API
 GstRtcbotRunner *gst_rtcbot_runner_new (GstElement * element,
     GstRtcbotRunnerMode mode, const gchar * description,
     GstRtcbotIsolation isolation, GstRtcbotRestart restart,
     const GstRtcbotRunnerCallbacks * callbacks, GstRtcbotQueue * input);
+GST_RTCBOT_API
 gboolean gst_rtcbot_runner_start (GstRtcbotRunner * runner);
+GST_RTCBOT_API
 void gst_rtcbot_runner_play (GstRtcbotRunner * runner);
+GST_RTCBOT_API
 void gst_rtcbot_runner_free (GstRtcbotRunner * runner);
 
 G_END_DECLS

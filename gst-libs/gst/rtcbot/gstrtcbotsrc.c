@@ -187,6 +187,15 @@ struct _GstRtcbotSrc
   GstRtcbotRunner *runner;      /* runs `source` while PAUSED or PLAYING */
 };
 
+/**
+ * GstRtcbotSrc!src_%u:
+ *
+ * One subscription per pad (a #GstRtcbotSrcPad), with its own queue and
+ * streaming thread: a slow subscriber never slows the producer or the
+ * others. The caps are those of what the application puts.
+ *
+ * Since: 0.1
+ */
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
     GST_PAD_SRC,
     GST_PAD_REQUEST,
@@ -198,8 +207,6 @@ G_DEFINE_TYPE (GstRtcbotSrcPad, gst_rtcbot_src_pad, GST_TYPE_PAD);
 G_DEFINE_TYPE_WITH_CODE (GstRtcbotSrc, gst_rtcbot_src, GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_rtcbot_src_debug, "rtcbotsrc", 0,
         "RTCBot producer"));
-GST_ELEMENT_REGISTER_DEFINE (rtcbotsrc, "rtcbotsrc", GST_RANK_NONE,
-    GST_TYPE_RTCBOT_SRC);
 
 static void gst_rtcbot_src_dispose (GObject * object);
 static void gst_rtcbot_src_finalize (GObject * object);
@@ -213,17 +220,7 @@ static GstPad *gst_rtcbot_src_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps);
 static void gst_rtcbot_src_release_pad (GstElement * element, GstPad * pad);
 
-static GstFlowReturn gst_rtcbot_src_put (GstRtcbotSrc * self,
-    GstBuffer * buffer);
-static GstFlowReturn gst_rtcbot_src_put_string (GstRtcbotSrc * self,
-    const gchar * string);
-static GstFlowReturn gst_rtcbot_src_put_json (GstRtcbotSrc * self,
-    const gchar * json);
-static GstFlowReturn gst_rtcbot_src_put_sample (GstRtcbotSrc * self,
-    GstSample * sample);
-static GstSample *gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout);
-static void gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self);
-static void gst_rtcbot_src_close (GstRtcbotSrc * self);
+static GstFlowReturn put_action (GstRtcbotSrc * self, GstBuffer * buffer);
 static gboolean gst_rtcbot_src_send_event (GstElement * element,
     GstEvent * event);
 
@@ -745,7 +742,7 @@ gst_rtcbot_src_class_init (GstRtcbotSrcClass * klass)
    * Since: 0.1
    */
   signals[SIGNAL_PUT] = g_signal_new_class_handler ("put", type,
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (gst_rtcbot_src_put),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (put_action),
       NULL, NULL, NULL, GST_TYPE_FLOW_RETURN, 1,
       GST_TYPE_BUFFER | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -1344,8 +1341,33 @@ closed:
   }
 }
 
+/**
+ * gst_rtcbot_src_put:
+ * @src: a #GstRtcbotSrc
+ * @buffer: (transfer full): the message
+ *
+ * Sends @buffer to every subscription, as the `put` action signal does but
+ * without signal marshalling, and taking ownership of @buffer as
+ * gst_app_src_push_buffer() does. The message is described by the `caps`
+ * property, else the caps of the last put sample, else as bytes. Never
+ * blocks unless a `block` subscription is full. Thread-safe.
+ *
+ * Returns: GST_FLOW_OK (also when nobody subscribed: the message is gone),
+ * GST_FLOW_EOS once closed.
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_src_put (GstRtcbotSrc * src, GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_RTCBOT_SRC (src), GST_FLOW_ERROR);
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
+
+  return gst_rtcbot_src_send (src, buffer, NULL, NULL);
+}
+
 static GstFlowReturn
-gst_rtcbot_src_put (GstRtcbotSrc * self, GstBuffer * buffer)
+put_action (GstRtcbotSrc * self, GstBuffer * buffer)
 {
   g_return_val_if_fail (GST_IS_BUFFER (buffer), GST_FLOW_ERROR);
 
@@ -1368,24 +1390,69 @@ put_message (GstRtcbotSrc * self, GstRtcbotMessageKind kind,
   return ret;
 }
 
-static GstFlowReturn
-gst_rtcbot_src_put_string (GstRtcbotSrc * self, const gchar * string)
+/**
+ * gst_rtcbot_src_put_string:
+ * @src: a #GstRtcbotSrc
+ * @string: UTF-8 text
+ *
+ * Sends @string (without its NUL) as one `text/x-raw, format=utf8`
+ * message, as the `put-string` action signal does.
+ *
+ * Returns: as gst_rtcbot_src_put(); GST_FLOW_ERROR and a warning when
+ * @string is not valid UTF-8.
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_src_put_string (GstRtcbotSrc * src, const gchar * string)
 {
-  return put_message (self, GST_RTCBOT_MESSAGE_TEXT, string);
+  g_return_val_if_fail (GST_IS_RTCBOT_SRC (src), GST_FLOW_ERROR);
+
+  return put_message (src, GST_RTCBOT_MESSAGE_TEXT, string);
 }
 
-static GstFlowReturn
-gst_rtcbot_src_put_json (GstRtcbotSrc * self, const gchar * json)
+/**
+ * gst_rtcbot_src_put_json:
+ * @src: a #GstRtcbotSrc
+ * @json: a JSON document
+ *
+ * Validates @json and sends it as one `application/x-json` message, as the
+ * `put-json` action signal does.
+ *
+ * Returns: as gst_rtcbot_src_put(); GST_FLOW_ERROR and a warning naming
+ * the parse error when @json is not valid JSON (nothing is sent).
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_src_put_json (GstRtcbotSrc * src, const gchar * json)
 {
-  return put_message (self, GST_RTCBOT_MESSAGE_JSON, json);
+  g_return_val_if_fail (GST_IS_RTCBOT_SRC (src), GST_FLOW_ERROR);
+
+  return put_message (src, GST_RTCBOT_MESSAGE_JSON, json);
 }
 
-static GstFlowReturn
-gst_rtcbot_src_put_sample (GstRtcbotSrc * self, GstSample * sample)
+/**
+ * gst_rtcbot_src_put_sample:
+ * @src: a #GstRtcbotSrc
+ * @sample: (transfer none): buffer with caps and segment
+ *
+ * Sends the sample's buffer, as the `put-sample` action signal does: its
+ * caps (when set) become the stream's caps and a changed segment is
+ * forwarded.
+ *
+ * Returns: as gst_rtcbot_src_put().
+ *
+ * Since: 0.1
+ */
+GstFlowReturn
+gst_rtcbot_src_put_sample (GstRtcbotSrc * src, GstSample * sample)
 {
+  GstRtcbotSrc *self = src;
   GstBuffer *buffer;
   GstCaps *caps;
 
+  g_return_val_if_fail (GST_IS_RTCBOT_SRC (src), GST_FLOW_ERROR);
   g_return_val_if_fail (GST_IS_SAMPLE (sample), GST_FLOW_ERROR);
   buffer = gst_sample_get_buffer (sample);
   g_return_val_if_fail (buffer != NULL, GST_FLOW_ERROR);
@@ -1401,12 +1468,29 @@ gst_rtcbot_src_put_sample (GstRtcbotSrc * self, GstSample * sample)
       gst_sample_get_caps (sample), gst_sample_get_segment (sample));
 }
 
-static GstSample *
-gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout)
+/**
+ * gst_rtcbot_src_get:
+ * @src: a #GstRtcbotSrc
+ * @timeout: nanoseconds to wait, GST_CLOCK_TIME_NONE to wait for ever
+ *
+ * Pulls the oldest message from the application's default subscription
+ * (see `policy` and `max-buffers`), creating it if needed; the `get`
+ * action signal without marshalling.
+ *
+ * Returns: (transfer full) (nullable): the message with its caps, or NULL
+ * on timeout, gst_rtcbot_src_unsubscribe(), shutdown or once closed.
+ *
+ * Since: 0.1
+ */
+GstSample *
+gst_rtcbot_src_get (GstRtcbotSrc * src, GstClockTime timeout)
 {
+  GstRtcbotSrc *self = src;
   GstRtcbotQueue *queue;
   GstMiniObject *item;
   gboolean discont = FALSE;
+
+  g_return_val_if_fail (GST_IS_RTCBOT_SRC (src), NULL);
 
   GST_OBJECT_LOCK (self);
   if (self->lifecycle.closed && self->default_sub == NULL) {
@@ -1427,10 +1511,23 @@ gst_rtcbot_src_get (GstRtcbotSrc * self, guint64 timeout)
   return (GstSample *) item;
 }
 
-static void
-gst_rtcbot_src_unsubscribe (GstRtcbotSrc * self)
+/**
+ * gst_rtcbot_src_unsubscribe:
+ * @src: a #GstRtcbotSrc
+ *
+ * Drops the application's default subscription and what it held; a
+ * waiting gst_rtcbot_src_get() returns NULL. The next get starts a new
+ * one. As the `unsubscribe` action signal.
+ *
+ * Since: 0.1
+ */
+void
+gst_rtcbot_src_unsubscribe (GstRtcbotSrc * src)
 {
+  GstRtcbotSrc *self = src;
   GstRtcbotQueue *queue;
+
+  g_return_if_fail (GST_IS_RTCBOT_SRC (src));
 
   GST_OBJECT_LOCK (self);
   queue = g_steal_pointer (&self->default_sub);
@@ -1476,10 +1573,22 @@ gst_rtcbot_src_end (GstRtcbotSrc * self, const gchar * reason)
   g_ptr_array_unref (subscribers);
 }
 
-static void
-gst_rtcbot_src_close (GstRtcbotSrc * self)
+/**
+ * gst_rtcbot_src_close:
+ * @src: a #GstRtcbotSrc
+ *
+ * Ends the stream, as the `close` action signal does: every subscription
+ * gets EOS after what it holds, `rtcbot-closed` is posted, later puts
+ * return GST_FLOW_EOS. Idempotent.
+ *
+ * Since: 0.1
+ */
+void
+gst_rtcbot_src_close (GstRtcbotSrc * src)
 {
-  gst_rtcbot_src_end (self, "closed by the application");
+  g_return_if_fail (GST_IS_RTCBOT_SRC (src));
+
+  gst_rtcbot_src_end (src, "closed by the application");
 }
 
 /* An EOS sent to the element (gst-launch-1.0 -e on Ctrl-C, or

@@ -215,3 +215,44 @@ gst_rtcbot_lifecycle_reopen (GstElement * element,
   if (was_closed)
     g_object_notify_by_pspec (G_OBJECT (element), closed_pspec);
 }
+
+/**
+ * gst_rtcbot_element_message_from_error:
+ * @element: the element posting
+ * @type: %GST_MESSAGE_ERROR or %GST_MESSAGE_WARNING
+ * @domain: the GStreamer error domain of the message
+ * @code: the code in @domain
+ * @cause: the error that caused it
+ * @text: (transfer full): the message a user reads
+ * @file: source file
+ * @function: source function
+ * @line: source line
+ *
+ * Posts an error or warning whose details structure, `rtcbot-cause`, keeps
+ * @cause as it was: its `domain` (string), `code` (int) and `message`
+ * (string), so that an application can tell a refused connection from a
+ * TLS failure without parsing text. The debug string holds them too. Used
+ * through GST_RTCBOT_ELEMENT_ERROR_FROM() and
+ * GST_RTCBOT_ELEMENT_WARNING_FROM().
+ *
+ * Since: 0.1
+ */
+void
+gst_rtcbot_element_message_from_error (GstElement * element,
+    GstMessageType type, GQuark domain, gint code, const GError * cause,
+    gchar * text, const gchar * file, const gchar * function, gint line)
+{
+  GstStructure *details;
+  gchar *debug;
+
+  g_return_if_fail (cause != NULL);
+
+  details = gst_structure_new ("rtcbot-cause",
+      "domain", G_TYPE_STRING, g_quark_to_string (cause->domain),
+      "code", G_TYPE_INT, cause->code,
+      "message", G_TYPE_STRING, cause->message, NULL);
+  debug = g_strdup_printf ("%s (%s %d)", cause->message,
+      g_quark_to_string (cause->domain), cause->code);
+  gst_element_message_full_with_details (element, type, domain, code, text,
+      debug, file, function, line, details);
+}
