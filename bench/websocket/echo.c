@@ -31,12 +31,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <gst/gst.h>
+#include <gst/rtcbot/gstrtcbotbin.h>
 
 static gint port = 0;
 static gdouble duration = 0;
 static gboolean watch_stdin = FALSE;
 static gint out_queue = -1;
 static gint in_queue = -1;
+static gboolean use_signals = FALSE;
 static volatile sig_atomic_t stop;
 
 static GOptionEntry entries[] = {
@@ -52,6 +54,9 @@ static GOptionEntry entries[] = {
   {"in-queue", 0, 0, G_OPTION_ARG_INT, &in_queue,
       "max-buffers of the default subscription that get reads (default: "
         "its own, 64; 0 = unbounded)", "N"},
+  {"signals", 0, 0, G_OPTION_ARG_NONE, &use_signals,
+      "Echo through the get and put action signals, as a Python "
+        "application does, instead of gst_rtcbot_bin_get/put", NULL},
   {NULL}
 };
 
@@ -137,11 +142,20 @@ main (int argc, char **argv)
     GstSample *sample = NULL;
     GstMessage *msg;
 
-    g_signal_emit_by_name (ws, "get", (guint64) (100 * GST_MSECOND), &sample);
+    if (use_signals)
+      g_signal_emit_by_name (ws, "get", (guint64) (100 * GST_MSECOND),
+          &sample);
+    else
+      sample = gst_rtcbot_bin_get (GST_RTCBOT_BIN (ws), 100 * GST_MSECOND);
     if (sample) {
       GstFlowReturn ret;
 
-      g_signal_emit_by_name (ws, "put", gst_sample_get_buffer (sample), &ret);
+      if (use_signals)
+        g_signal_emit_by_name (ws, "put", gst_sample_get_buffer (sample),
+            &ret);
+      else
+        gst_rtcbot_bin_put (GST_RTCBOT_BIN (ws),
+            gst_buffer_ref (gst_sample_get_buffer (sample)));
       gst_sample_unref (sample);
       echoed++;
       continue;

@@ -246,9 +246,10 @@ typedef struct
 
 struct _GstRtcbotCongestion
 {
+  /* protects every field below: feedback arrives on RTCP threads while
+   * the element reads the estimate and changes the limits */
   GMutex lock;
 
-  /* lock */
   guint min_bitrate;
   guint max_bitrate;
   guint start_bitrate;

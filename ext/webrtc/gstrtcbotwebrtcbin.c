@@ -1052,17 +1052,26 @@ gst_rtcbot_webrtc_bin_drain_outgoing (GstRtcbotWebrtcBin * self)
 {
   g_mutex_lock (&self->send_lock);
   for (;;) {
-    GList *open = NULL, *l;
+    GList *peers = NULL, *open = NULL, *l;
     GstSample *sample;
 
     GST_OBJECT_LOCK (self);
-    for (l = self->peers; l; l = l->next) {
+    for (l = self->peers; l; l = l->next)
+      peers = g_list_prepend (peers, gst_rtcbot_webrtc_peer_ref (l->data));
+    GST_OBJECT_UNLOCK (self);
+    /* channel_open is the peer's, under its own lock (never taken inside
+     * the element's) */
+    for (l = peers; l; l = l->next) {
       RtcPeer *peer = l->data;
+      gboolean channel_open;
 
-      if (peer->channel_open)
+      g_mutex_lock (&peer->lock);
+      channel_open = peer->channel_open;
+      g_mutex_unlock (&peer->lock);
+      if (channel_open)
         open = g_list_prepend (open, gst_rtcbot_webrtc_peer_ref (peer));
     }
-    GST_OBJECT_UNLOCK (self);
+    g_list_free_full (peers, (GDestroyNotify) gst_rtcbot_webrtc_peer_unref);
     if (open == NULL)
       break;
 

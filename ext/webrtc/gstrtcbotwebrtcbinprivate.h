@@ -224,9 +224,11 @@ struct _RtcPeer
   gboolean offerer;             /* we made the offer */
   GstElement *webrtc;
 
+  /* protects the fields below up to the next comment, and is what cond
+   * signals changes of (channel open/closed, ICE gathered, removed);
+   * never held while the element's object lock is taken */
   GMutex lock;
   GCond cond;
-  /* lock */
   GList *branches;              /* RtcBranch */
   GList *exposed;               /* ghost pads of received media */
   GList *decoders;

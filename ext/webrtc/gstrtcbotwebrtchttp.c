@@ -52,6 +52,8 @@ struct _RtcHttp
   GTlsCertificate *tls;         /* https:// */
   guint request_timeout;        /* s */
 
+  /* protects the fields marked "lock": the start handshake with the
+   * state change thread, and the count of answers in progress */
   GMutex lock;
   GCond cond;
   gboolean started;             /* lock */

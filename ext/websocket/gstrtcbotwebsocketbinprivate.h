@@ -93,7 +93,8 @@ struct _WsRun
   gchar *allowed_origins;
   GTlsCertificate *tls;         /* server: wss:// */
 
-  /* start handshake with the state change thread */
+  /* protects the start handshake with the state change thread (the
+   * fields up to the next comment) */
   GMutex lock;
   GCond cond;
   WsStartState start_state;

@@ -219,7 +219,7 @@ class Cycles(WsFaultTestCase):
 
 
 class StateCycles(WsFaultTestCase):
-    """DESIGN 8: every element survives NULL->PLAYING->NULL 100 times, here
+    """Every element survives NULL->PLAYING->NULL 100 times, here
     while data is put and a peer connects."""
 
     CYCLES = 100

@@ -442,7 +442,7 @@ class InvalidJson(WsTestCase):
 
 
 class Oversize(WsTestCase):
-    """DESIGN/issue: an oversize frame closes only that peer with code 1009
+    """An oversize frame closes only that peer with code 1009
     and a warning naming the limit.  Beyond libsoup's own cut-off (four
     times max-message-size, at least 1 MiB above it) libsoup 3.2 drops the
     connection without a close frame, which a peer sees as 1006."""

@@ -19,7 +19,7 @@
 
 """rtcbotsrc and rtcbotsink driven the way a Python application drives
 them: only through action signals, properties and bus messages
-(DESIGN.md sections 1, 3, 4 and 5).
+(docs/rtcbotsrc.md, docs/rtcbotsink.md).
 
 Run by meson with GST_PLUGIN_PATH_1_0 pointing at the build tree. Exits 77
 (skip) only when GStreamer's introspection bindings cannot be imported.

@@ -26,7 +26,7 @@
 
 G_BEGIN_DECLS
 
-/* Caps of the three kinds of message (DESIGN §3). */
+/* Caps of the three kinds of message: JSON, UTF-8 text and bytes. */
 #define GST_RTCBOT_JSON_CAPS "application/x-json"
 #define GST_RTCBOT_TEXT_CAPS "text/x-raw, format = (string) utf8"
 #define GST_RTCBOT_BYTES_CAPS "application/octet-stream"

@@ -17,7 +17,7 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* Unit tests for rtcbotsink (DESIGN.md §3 and §5): active-pad selection
+/* Unit tests for rtcbotsink (docs/rtcbotsink.md): active-pad selection
  * and switching, direct put, get, close/EOS, readiness, the app-side
  * queue policies, and request/release and state changes under load.
  * Producers are GstHarness instances on the element's sink_%u pads, so

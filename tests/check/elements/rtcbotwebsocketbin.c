@@ -17,9 +17,9 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* Unit tests for rtcbotwebsocketbin (DESIGN.md §6, issue 3): a server bin
- * and client bins in one process, each in a PLAYING pipeline, talking over
- * 127.0.0.1. Every wait is bounded. */
+/* Unit tests for rtcbotwebsocketbin (docs/rtcbotwebsocketbin.md): a server
+ * bin and client bins in one process, each in a PLAYING pipeline, talking
+ * over 127.0.0.1. Every wait is bounded. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
