@@ -125,7 +125,7 @@ main (int argc, char **argv)
     pipeline = bin;
   }
   ws = gst_bin_get_by_name (GST_BIN (pipeline), "ws");
-  g_object_set (ws, "listen-port", (guint) port, NULL);
+  g_object_set (ws, "listen-port", port, NULL);
   bus = gst_element_get_bus (pipeline);
 
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==

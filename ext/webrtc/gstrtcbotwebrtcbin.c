@@ -1004,10 +1004,19 @@ gst_rtcbot_webrtc_bin_channel_closed (GstRtcbotWebrtcBin * self)
     gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), FALSE);
   if (!last_gone)
     return;
-  if (client)
+  if (client) {
     gst_rtcbot_webrtc_bin_mark_closed (self, "the connection closed");
-  else
-    gst_rtcbot_bin_suspend (GST_RTCBOT_BIN (self), "the last peer went away");
+    return;
+  }
+  gst_rtcbot_bin_suspend (GST_RTCBOT_BIN (self), "the last peer went away");
+  /* a new peer whose channel opened meanwhile found nothing to reopen */
+  GST_OBJECT_LOCK (self);
+  open = self->open_channels;
+  GST_OBJECT_UNLOCK (self);
+  if (open > 0) {
+    gst_rtcbot_bin_resume (GST_RTCBOT_BIN (self));
+    gst_rtcbot_bin_set_ready (GST_RTCBOT_BIN (self), TRUE);
+  }
 }
 
 /* ---------------------------------------------------------------------- */

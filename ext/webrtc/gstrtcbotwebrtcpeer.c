@@ -1228,18 +1228,13 @@ drop_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_DROP;
 }
 
-/* webrtcbin 1.22 stops its SCTP association (sctpenc leaving PAUSED)
- * while a data channel's appsrc thread may still be pushing a message
- * into sctpenc, which then crashes in usrsctp. Before the peer's webrtcbin
- * goes down, nothing more enters sctpenc, and a message already inside is
- * given a bounded time to come out. */
 /* Nothing more enters @pad; a push already in it (holding its stream
- * lock) is given a bounded time to finish. */
+ * lock) is given until the deadline at @user_data to finish. */
 static void
 quiesce_pad (const GValue * item, gpointer user_data)
 {
   GstPad *pad = g_value_get_object (item);
-  gint64 end = g_get_monotonic_time () + SCTP_QUIESCE_TIMEOUT_US;
+  gint64 end = *(gint64 *) user_data;
   gboolean locked;
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
@@ -1262,7 +1257,8 @@ quiesce_sctpenc (const GValue * item, gpointer user_data)
     return;
   GST_DEBUG_OBJECT (element, "taking no more data channel messages");
   pads = gst_element_iterate_sink_pads (element);
-  while (gst_iterator_foreach (pads, quiesce_pad, NULL) == GST_ITERATOR_RESYNC)
+  while (gst_iterator_foreach (pads, quiesce_pad,
+          user_data) == GST_ITERATOR_RESYNC)
     gst_iterator_resync (pads);
   gst_iterator_free (pads);
 }
@@ -1275,8 +1271,10 @@ static void
 quiesce_sctp (GstElement * webrtc)
 {
   GstIterator *elements = gst_bin_iterate_recurse (GST_BIN (webrtc));
+  /* one deadline for all the pads */
+  gint64 end = g_get_monotonic_time () + SCTP_QUIESCE_TIMEOUT_US;
 
-  while (gst_iterator_foreach (elements, quiesce_sctpenc, NULL) ==
+  while (gst_iterator_foreach (elements, quiesce_sctpenc, &end) ==
       GST_ITERATOR_RESYNC)
     gst_iterator_resync (elements);
   gst_iterator_free (elements);

@@ -76,7 +76,7 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 rtcbotwebsocketbin name=ws mode=server port=8080 \
+ * gst-launch-1.0 rtcbotwebsocketbin name=ws mode=server listen-port=8080 \
  *     ws.src_0 ! fakesink dump=true
  * ]| A websocket server on ws://127.0.0.1:8080/ws that dumps every JSON
  * message a client sends.
@@ -166,7 +166,8 @@ gst_rtcbot_websocket_mode_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_RTCBOT_WEBSOCKET_MODE_CLIENT, "Connect to url", "client"},
-    {GST_RTCBOT_WEBSOCKET_MODE_SERVER, "Listen on host:port at path",
+    {GST_RTCBOT_WEBSOCKET_MODE_SERVER,
+          "Listen on listen-host:listen-port at path",
         "server"},
     {0, NULL, NULL},
   };
@@ -237,7 +238,7 @@ gst_rtcbot_websocket_bin_class_init (GstRtcbotWebsocketBinClass * klass)
    * Since: 0.1
    */
   properties[PROP_LISTEN_PORT] =
-      g_param_spec_uint ("listen-port", "Listen port",
+      g_param_spec_int ("listen-port", "Listen port",
       "Server mode: TCP port to listen on (0 = any free port)", 0, 65535,
       DEFAULT_PROP_LISTEN_PORT,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
@@ -538,7 +539,7 @@ gst_rtcbot_websocket_bin_set_property (GObject * object, guint prop_id,
       self->host = g_value_dup_string (value);
       break;
     case PROP_LISTEN_PORT:
-      self->port = g_value_get_uint (value);
+      self->port = g_value_get_int (value);
       break;
     case PROP_PATH:
       g_free (self->path);
@@ -612,7 +613,7 @@ gst_rtcbot_websocket_bin_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->host);
       break;
     case PROP_LISTEN_PORT:
-      g_value_set_uint (value, self->port);
+      g_value_set_int (value, self->port);
       break;
     case PROP_BOUND_PORT:
       g_value_set_uint (value, self->bound_port);

@@ -178,10 +178,12 @@ gst_rtcbot_bin_class_init (GstRtcbotBinClass * klass)
   /**
    * GstRtcbotBin:closed:
    *
-   * TRUE once closed by the `close` action, an EOS sent to the bin, or the
-   * other side (a client's connection, the last peer of a server);
-   * reset when the bin goes back to READY. Each close is also posted as
-   * `rtcbot-closed` with its reason.
+   * TRUE once closed by the `close` action or by the other side: the
+   * connection of rtcbotwebsocketbin in client mode, the `connect-url`
+   * peer of rtcbotwebrtcbin, or the last peer of rtcbotwebrtcbin's server
+   * (until a new one connects); rtcbotwebrtcbin also closes on an EOS
+   * event. Reset when the bin goes back to READY. Each close is also
+   * posted as `rtcbot-closed` with its reason.
    *
    * Since: 0.1
    */
@@ -193,8 +195,9 @@ gst_rtcbot_bin_class_init (GstRtcbotBinClass * klass)
    * GstRtcbotBin:invalid-messages:
    *
    * How many messages were dropped for not being valid JSON where JSON
-   * was required, received and to be sent; the first of each second is
-   * also a warning naming it.
+   * was required: received ones, and those to be sent by
+   * rtcbotwebsocketbin with `json=TRUE`; the first of each second is also
+   * a warning naming it.
    *
    * Since: 0.1
    */
@@ -498,8 +501,8 @@ gst_rtcbot_bin_request_new_pad (GstElement * element, GstPadTemplate * templ,
     gst_pad_set_query_function (ghost, message_sink_query);
   }
   if (!gst_element_add_pad (element, ghost)) {
+    /* the floating ghost pad was disposed of by gst_element_add_pad () */
     GST_WARNING_OBJECT (element, "could not add pad %s", GST_PAD_NAME (target));
-    gst_object_unref (ghost);
     gst_element_release_request_pad (inner, target);
     gst_object_unref (target);
     return NULL;
@@ -838,14 +841,18 @@ void
 gst_rtcbot_bin_resume (GstRtcbotBin * bin)
 {
   GstRtcbotBinPrivate *priv = PRIV (bin);
-  gboolean ended;
+  gboolean reopened = FALSE;
 
+  /* one critical section with the ended check: a close between the two
+   * would otherwise be undone */
   GST_OBJECT_LOCK (bin);
-  ended = priv->ended;
+  if (!priv->ended && priv->lifecycle.closed) {
+    priv->lifecycle.closed = FALSE;
+    reopened = TRUE;
+  }
   GST_OBJECT_UNLOCK (bin);
-  if (!ended)
-    gst_rtcbot_lifecycle_reopen (GST_ELEMENT_CAST (bin), &priv->lifecycle,
-        properties[PROP_CLOSED]);
+  if (reopened)
+    g_object_notify_by_pspec (G_OBJECT (bin), properties[PROP_CLOSED]);
 }
 
 /**

@@ -245,7 +245,10 @@ gst_rtcbot_element_message_from_error (GstElement * element,
   GstStructure *details;
   gchar *debug;
 
-  g_return_if_fail (cause != NULL);
+  if (cause == NULL) {
+    g_free (text);
+    g_return_if_fail (cause != NULL);
+  }
 
   details = gst_structure_new ("rtcbot-cause",
       "domain", G_TYPE_STRING, g_quark_to_string (cause->domain),

@@ -25,6 +25,7 @@
 #include "config.h"
 #endif
 
+#include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 #include "rtcbotcheck.h"
 #include <stdio.h>
@@ -443,6 +444,8 @@ GST_START_TEST (test_port_in_use)
   Peer *other;
   GstMessage *msg;
   GError *err = NULL;
+  const GstStructure *details = NULL;
+  gint code = 0;
 
   g_object_get (server->ws, "bound-port", &port, NULL);
   d = g_strdup_printf ("rtcbotwebsocketbin name=ws mode=server listen-port=%u",
@@ -456,6 +459,16 @@ GST_START_TEST (test_port_in_use)
   GST_INFO ("error: %s", err->message);
   where = g_strdup_printf ("127.0.0.1:%u", port);
   fail_unless (strstr (err->message, where) != NULL, "%s", err->message);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ_WRITE), "%s", err->message);
+  /* the cause, as GIO said it, for the application */
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_has_name (details, "rtcbot-cause"));
+  fail_unless_equals_string (gst_structure_get_string (details, "domain"),
+      g_quark_to_string (G_IO_ERROR));
+  fail_unless (gst_structure_get_int (details, "code", &code));
+  fail_unless_equals_int (code, G_IO_ERROR_ADDRESS_IN_USE);
   g_free (where);
   g_clear_error (&err);
   gst_message_unref (msg);
