@@ -830,8 +830,10 @@ control_delay_rate (GstRtcbotCongestion * cc, GstClockTime now,
 
           if (acked >= 1 && now > cc->newest_send) {
             elapsed = MIN (now - cc->newest_send, GST_SECOND);
-            in_flight = gst_util_uint64_scale (rate_window_rate (&cc->sent,
-                    now), elapsed, (guint64) acked);
+            /* in doubles: garbage feedback can make the acked rate larger
+             * than 64 bits hold; the result is at most 2^32 s anyway */
+            in_flight = (GstClockTime) ((gdouble) rate_window_rate
+                (&cc->sent, now) * elapsed / acked);
           }
           left = queued + in_flight > elapsed ?
               queued + in_flight - elapsed : 0;
